@@ -1,0 +1,46 @@
+# comptoir — `make run` serves the demo shop, `make test` runs every test on Postgres.
+SHELL := /bin/bash
+PYTHON := $(shell scripts/find-python.sh)
+VENV := .venv
+PY := $(VENV)/bin/python
+export DATABASE_URL_TEST ?= postgres://postgres:postgres@127.0.0.1:5432/comptoir
+
+.PHONY: run test bench lint messages clean check-python
+
+check-python:
+	@test -n "$(PYTHON)" || { scripts/find-python.sh; exit 1; }
+
+$(VENV)/.installed-run: requirements.txt | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-run
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "comptoir is at http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / admin)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	scripts/ensure-services.sh
+	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	scripts/ensure-services.sh
+	$(PY) bench/run.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+messages: $(VENV)/.installed-run
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media

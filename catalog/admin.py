@@ -1,0 +1,132 @@
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Stock
+
+from . import page_cache
+from .models import Category, Product, ProductImage, ProductVariant
+
+
+class CatalogChangeMixin:
+    """Any catalogue edit made in the admin refreshes the cached pages once the edit is committed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(page_cache.catalog_changed)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(page_cache.catalog_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(page_cache.catalog_changed)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(page_cache.catalog_changed)
+
+
+@admin.register(Category)
+class CategoryAdmin(CatalogChangeMixin, admin.ModelAdmin):
+    list_display = ["name", "parent", "position", "is_active"]
+    list_filter = ["is_active", "parent"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class VariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+    min_num = 1
+    fields = ["sku", "size", "colour", "price", "weight_grams", "length_cm", "width_cm", "height_cm", "position",
+              "is_active"]
+
+
+class ImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["preview", "image", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk or not obj.thumbnail_small:
+            return "—"
+        return format_html('<img src="{}" alt="" width="80">', obj.small_url)
+
+
+@admin.register(Product)
+class ProductAdmin(CatalogChangeMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "price_range", "sold_online", "is_featured", "is_active", "updated_at"]
+    list_filter = ["sold_online", "is_active", "is_featured", "category"]
+    list_editable = ["sold_online", "is_featured"]
+    search_fields = ["name", "slug", "variants__sku"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["category"]
+    readonly_fields = ["stock_by_location"]
+    inlines = [VariantInline, ImageInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "description"]}),
+        (_("Where it is sold"), {"fields": ["sold_online", "is_featured", "is_active"]}),
+        (_("Stock"), {"fields": ["stock_by_location"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(min_price=Min("variants__price"), max_price=Max("variants__price"))
+
+    @admin.display(description=_("price (CAD)"), ordering="min_price")
+    def price_range(self, obj):
+        if obj.min_price is None:
+            return "—"
+        return obj.min_price if obj.min_price == obj.max_price else f"{obj.min_price} – {obj.max_price}"
+
+    @admin.display(description=_("stock per location (on hand / reserved)"))
+    def stock_by_location(self, obj):
+        if not obj.pk:
+            return "—"
+        rows = (
+            Stock.objects.filter(variant__product=obj)
+            .select_related("variant", "location")
+            .order_by("variant__position", "variant_id", "location__priority")
+        )
+        if not rows:
+            return _("No stock recorded yet. Use Inventory › Stock levels to record a receipt.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("SKU"), _("location"), _("on hand"), _("reserved"),
+            format_html_join(
+                "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((s.variant.sku, s.location.name, s.on_hand, s.reserved) for s in rows),
+            ),
+        )
+
+
+class StockInline(admin.TabularInline):
+    """Stock of a SKU at each location; read-only here — changes go through the stock operation forms."""
+
+    model = Stock
+    extra = 0
+    fields = ["location", "on_hand", "reserved"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProductVariant)
+class ProductVariantAdmin(CatalogChangeMixin, admin.ModelAdmin):
+    list_display = ["sku", "product", "size", "colour", "price", "is_active"]
+    list_filter = ["is_active", "product__category", "product__sold_online"]
+    search_fields = ["sku", "product__name"]
+    list_select_related = ["product"]
+    autocomplete_fields = ["product"]
+    inlines = [StockInline]

@@ -1,0 +1,240 @@
+"""Demo data: a small Alberta shop with a warehouse, two stores, a category tree, products with pictures and
+variants, staff accounts. Every function is idempotent: running the seed twice changes nothing."""
+
+import colorsys
+import hashlib
+import importlib.util
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
+
+from inventory import services as stock_services
+from inventory.models import Stock, StockLocation
+
+from . import page_cache
+from .models import Category, Product, ProductImage, ProductVariant
+
+TOP_CATEGORIES = ["Books", "Clothing", "Electronics", "Garden", "Home", "Kitchen", "Music", "Outdoors", "Sports",
+                  "Toys"]
+SUBCATEGORIES = {"Clothing": ["Jackets", "T-shirts"], "Kitchen": ["Mugs", "Kettles"], "Outdoors": ["Tents", "Backpacks"]}
+
+# (name, category, price, warehouse units, {store code: units}, options)
+DEMO_PRODUCTS = [
+    ("Prairie Wool Toque", "Clothing", "24.00", 40, {"yyc": 6, "yeg": 4}, {"featured": True}),
+    ("Chinook Rain Jacket", "Jackets", "149.00", 0, {}, {"sizes": ["S", "M", "L"], "colours": ["Red", "Navy"],
+                                                           "featured": True}),
+    ("Foothills Fleece Jacket", "Jackets", "89.50", 0, {}, {"sizes": ["S", "M", "L", "XL"]}),
+    ("Bow River T-shirt", "T-shirts", "29.99", 0, {}, {"sizes": ["S", "M", "L"], "colours": ["White", "Green"]}),
+    ("Stampede Souvenir T-shirt", "T-shirts", "19.99", 12, {"yyc": 30}, {"store_only": True}),
+    ("Stoneware Mug", "Mugs", "18.00", 2, {"yeg": 5}, {"featured": True}),
+    ("Enamel Camp Mug", "Mugs", "14.50", 0, {"yyc": 3}, {}),
+    ("Gooseneck Kettle", "Kettles", "79.00", 15, {}, {"featured": True}),
+    ("Whistling Kettle", "Kettles", "45.00", 1, {"yeg": 2}, {}),
+    ("Cast Iron Skillet", "Kitchen", "59.95", 25, {"yyc": 4}, {}),
+    ("Two-Person Tent", "Tents", "229.00", 6, {"yeg": 1}, {"featured": True}),
+    ("Family Cabin Tent", "Tents", "489.00", 3, {}, {}),
+    ("Daypack 20 L", "Backpacks", "64.00", 18, {"yyc": 2, "yeg": 2}, {"colours": ["Black", "Orange"]}),
+    ("Trekking Pack 55 L", "Backpacks", "199.00", 4, {}, {}),
+    ("Rocky Mountain Field Guide", "Books", "32.00", 22, {"yyc": 3}, {"featured": True}),
+    ("Prairie Cookbook", "Books", "38.50", 9, {}, {}),
+    ("Bluetooth Speaker", "Electronics", "89.99", 14, {"yeg": 2}, {}),
+    ("Headlamp", "Electronics", "34.99", 50, {}, {}),
+    ("Cedar Planter Box", "Garden", "74.00", 8, {}, {}),
+    ("Heirloom Seed Kit", "Garden", "21.00", 60, {"yyc": 10}, {"featured": True}),
+    ("Wool Throw Blanket", "Home", "119.00", 7, {"yeg": 2}, {}),
+    ("Beeswax Candle Set", "Home", "26.00", 0, {"yyc": 5, "yeg": 3}, {}),
+    ("Fiddle Tune Collection (CD)", "Music", "17.00", 11, {}, {}),
+    ("Harmonica in C", "Music", "42.00", 5, {}, {}),
+    ("Hockey Stick", "Sports", "99.00", 16, {"yyc": 4, "yeg": 4}, {"sizes": ["Junior", "Senior"]}),
+    ("Cross-Country Ski Wax", "Sports", "15.00", 30, {}, {}),
+    ("Wooden Puzzle", "Toys", "28.00", 10, {}, {"featured": True}),
+    ("Plush Moose", "Toys", "22.00", 35, {"yeg": 6}, {}),
+]
+
+LOCATIONS = [
+    {"code": "wh", "name": "Calgary Warehouse", "kind": StockLocation.Kind.WAREHOUSE, "ships_online": True,
+     "address": "4410 Blackfoot Trail SE", "city": "Calgary", "province": "AB", "priority": 0,
+     "opening_hours": ""},
+    {"code": "yyc", "name": "Calgary — Kensington store", "kind": StockLocation.Kind.STORE, "ships_online": False,
+     "address": "1130 Kensington Rd NW", "city": "Calgary", "province": "AB", "priority": 10,
+     "opening_hours": "Mon–Sat 10:00–18:00"},
+    {"code": "yeg", "name": "Edmonton — Whyte Avenue store", "kind": StockLocation.Kind.STORE, "ships_online": False,
+     "address": "10330 82 Ave NW", "city": "Edmonton", "province": "AB", "priority": 20,
+     "opening_hours": "Mon–Sat 10:00–18:00, Sun 12:00–17:00"},
+]
+
+STAFF_GROUPS = {
+    "Store staff": ["inventory.view_stock", "inventory.add_stockmovement", "inventory.view_stockmovement",
+                    "inventory.view_stocklocation", "catalog.view_product", "catalog.view_productvariant"],
+    "Catalogue managers": ["catalog.add_product", "catalog.change_product", "catalog.view_product",
+                           "catalog.add_productvariant", "catalog.change_productvariant", "catalog.view_productvariant",
+                           "catalog.add_productimage", "catalog.change_productimage", "catalog.delete_productimage",
+                           "catalog.add_category", "catalog.change_category", "catalog.view_category",
+                           "inventory.view_stock", "inventory.view_stockmovement"],
+}
+
+
+def demo_image(text: str, *, size: int = 800) -> ContentFile:
+    """A plain picture with the product's initials on a colour drawn from its name."""
+    hue = int(hashlib.sha1(text.encode()).hexdigest()[:4], 16) / 0xFFFF
+    r, g, b = (int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.35, 0.9))
+    img = Image.new("RGB", (size, size), (r, g, b))
+    draw = ImageDraw.Draw(img)
+    initials = "".join(word[0] for word in text.split()[:3]).upper()
+    draw.text((size * 0.3, size * 0.4), initials, fill=(40, 40, 40), font_size=size // 5)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return ContentFile(out.getvalue(), name=f"{slugify(text)}.png")
+
+
+def locations_seed() -> dict[str, StockLocation]:
+    found = {}
+    for spec in LOCATIONS:
+        location, _created = StockLocation.objects.get_or_create(code=spec["code"], defaults=spec)
+        found[spec["code"]] = location
+    return found
+
+
+def categories_seed() -> dict[str, Category]:
+    found = {}
+    for position, name in enumerate(TOP_CATEGORIES):
+        found[name], _ = Category.objects.get_or_create(slug=slugify(name),
+                                                        defaults={"name": name, "position": position})
+    for parent, children in SUBCATEGORIES.items():
+        for position, name in enumerate(children):
+            found[name], _ = Category.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "position": position, "parent": found[parent]}
+            )
+    return found
+
+
+def staff_seed() -> list[str]:
+    """Groups by role, and demo accounts. Returns lines describing the accounts created."""
+    created = []
+    for group_name, codenames in STAFF_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        perms = [Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1])
+                 for c in codenames]
+        group.permissions.set(perms)
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@example.com", "admin")
+        created.append("admin / admin (superuser)")
+    if not User.objects.filter(username="counter").exists():
+        user = User.objects.create_user("counter", "counter@example.com", "counter", is_staff=True,
+                                        first_name="Counter", last_name="Staff")
+        user.groups.add(Group.objects.get(name="Store staff"))
+        created.append("counter / counter (store staff)")
+    return created
+
+
+def _sku(name: str, suffix: str = "") -> str:
+    base = "".join(w[:3] for w in slugify(name).split("-"))[:12].upper()
+    return f"DEMO-{base}{('-' + suffix) if suffix else ''}"
+
+
+@transaction.atomic
+def demo_products_seed(*, with_images: bool = True) -> int:
+    locations = locations_seed()
+    categories = categories_seed()
+    created = 0
+    receipts = []
+    for name, category, price, warehouse_units, store_units, options in DEMO_PRODUCTS:
+        slug = slugify(name)
+        product, was_created = Product.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "category": categories[category],
+                "description": f"{name}: made to last, chosen by our staff for Alberta's seasons.",
+                "sold_online": not options.get("store_only", False),
+                "is_featured": options.get("featured", False),
+            },
+        )
+        if not was_created:
+            continue
+        created += 1
+        combos = [(s, c) for s in options.get("sizes", [""]) for c in options.get("colours", [""])]
+        for position, (size, colour) in enumerate(combos):
+            suffix = "-".join(slugify(p).upper()[:3] for p in (size, colour) if p)
+            variant = ProductVariant.objects.create(
+                product=product, sku=_sku(name, suffix), size=size, colour=colour, price=Decimal(price),
+                weight_grams=500 + 100 * position, length_cm=Decimal("30"), width_cm=Decimal("20"),
+                height_cm=Decimal("10"), position=position,
+            )
+            units = {"wh": warehouse_units, **store_units}
+            if len(combos) > 1:  # spread stock over the variants, leaving one sold out online
+                units = {"wh": 0 if position == len(combos) - 1 else 3 + position * 2, "yyc": 1 if position == 0 else 0}
+            for code, quantity in units.items():
+                if quantity:
+                    receipts.append((variant.pk, locations[code].pk, quantity))
+        if with_images:
+            ProductImage.objects.create(product=product, image=demo_image(name), alt_text=name, position=0)
+    new_receipts = _without_stock(receipts)
+    if new_receipts:
+        stock_services.stock_receive_many(lines=new_receipts, reason="Demo opening stock", reference="DEMO")
+    transaction.on_commit(page_cache.catalog_changed)
+    return created
+
+
+def _without_stock(lines):
+    existing = set(
+        Stock.objects.filter(variant_id__in=[v for v, _l, _q in lines]).values_list("variant_id", "location_id")
+    )
+    return [(v, loc, q) for v, loc, q in lines if (v, loc) not in existing]
+
+
+def _catalogue_module():
+    """The standard benchmark catalogue: shared/bench beside the repository, else the copy in bench/."""
+    candidates = [settings.BASE_DIR.parent / "shared" / "bench" / "catalogue_data.py",
+                  settings.BASE_DIR / "bench" / "catalogue_data.py"]
+    path = next(p for p in candidates if Path(p).exists())
+    spec = importlib.util.spec_from_file_location("catalogue_data", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def catalogue_products_seed(*, count: int, progress=lambda iterable, total: iterable, batch: int = 500) -> int:
+    """Load the first `count` products of the standard catalogue (prices taken as CAD, stock at the warehouse)."""
+    module = _catalogue_module()
+    locations = locations_seed()
+    categories = categories_seed()
+    warehouse = locations["wh"]
+    rows = [row for row, _ in zip(module.products(), range(count))]
+    existing = set(ProductVariant.objects.filter(sku__in=[r["sku"] for r in rows]).values_list("sku", flat=True))
+    rows = [r for r in rows if r["sku"] not in existing]
+    created = 0
+    for start in progress(range(0, len(rows), batch), total=(len(rows) + batch - 1) // batch):
+        chunk = rows[start:start + batch]
+        with transaction.atomic():
+            products = Product.objects.bulk_create([
+                Product(
+                    category=categories[module.CATEGORY_NAMES[r["category_index"]]],
+                    name=r["title"],
+                    slug=slugify(r["title"]),
+                    description=r["description"],
+                    is_featured=r["n"] <= 8,
+                )
+                for r in chunk
+            ])
+            variants = ProductVariant.objects.bulk_create([
+                ProductVariant(product=p, sku=r["sku"], price=r["price"], weight_grams=250 + r["n"] % 2000)
+                for p, r in zip(products, chunk)
+            ])
+            stock_services.stock_receive_many(
+                lines=[(v.pk, warehouse.pk, r["num_in_stock"]) for v, r in zip(variants, chunk)],
+                reason="Standard catalogue opening stock",
+                reference="CATALOGUE",
+            )
+            created += len(products)
+    transaction.on_commit(page_cache.catalog_changed)
+    return created

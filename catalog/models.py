@@ -1,0 +1,178 @@
+"""Catalogue: a category tree, products and their variants (each variant is one stock-keeping unit).
+
+Every product has at least one variant; a product without sizes or colours has exactly one. Stock, prices,
+weights and dimensions belong to the variant, so an order line, a stock movement or a shipment always points at
+one SKU.
+"""
+
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category_detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+
+class ProductQuerySet(models.QuerySet):
+    def online(self):
+        """Products a visitor may see: active, chosen for online sale, in an active category."""
+        return self.filter(is_active=True, sold_online=True, category__is_active=True)
+
+
+class Product(models.Model):
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="products", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    description = models.TextField(_("description"), blank=True)
+    sold_online = models.BooleanField(
+        _("sold online"),
+        default=True,
+        help_text=_("Untick for store-only products: they stay in the inventory but never appear online."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["category", "name"], name="product_category_name"),
+            models.Index(fields=["is_featured"], name="product_featured", condition=Q(is_featured=True)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+
+class ProductVariant(models.Model):
+    """One stock-keeping unit: what is priced, stocked, ordered and shipped."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), related_name="variants", on_delete=models.CASCADE
+    )
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    size = models.CharField(_("size"), max_length=40, blank=True)
+    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    price = models.DecimalField(
+        _("price (CAD)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    length_cm = models.DecimalField(_("length (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("variant (SKU)")
+        verbose_name_plural = _("variants (SKUs)")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+        ]
+
+    def __str__(self):
+        label = self.label
+        return f"{self.product.name} — {label} ({self.sku})" if label else f"{self.product.name} ({self.sku})"
+
+    @property
+    def label(self):
+        """'M / Red' for a variant that differs by size or colour, '' for a product's only variant."""
+        return " / ".join(part for part in (self.size, self.colour) if part)
+
+
+def product_image_path(instance, filename):
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), related_name="images", on_delete=models.CASCADE
+    )
+    image = models.ImageField(_("image"), upload_to=product_image_path)
+    alt_text = models.CharField(
+        _("text alternative"), max_length=200, blank=True, help_text=_("Describes the picture for screen readers.")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Thumbnails made by Pillow when the image is saved (catalog.images); names relative to MEDIA_ROOT.
+    thumbnail_small = models.CharField(max_length=255, blank=True, editable=False)
+    thumbnail_medium = models.CharField(max_length=255, blank=True, editable=False)
+    thumbnail_large = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text or self.image.name
+
+    def save(self, *args, **kwargs):
+        # Thumbnails are derived from the picture: remake them whenever the picture is new or replaced.
+        picture_changed = self._state.adding or not self.thumbnail_small or getattr(
+            self.image, "_committed", True
+        ) is False
+        super().save(*args, **kwargs)
+        if picture_changed and self.image:
+            from .images import thumbnails_create
+
+            names = thumbnails_create(self.image)
+            self.thumbnail_small = names["small"]
+            self.thumbnail_medium = names["medium"]
+            self.thumbnail_large = names["large"]
+            super().save(update_fields=["thumbnail_small", "thumbnail_medium", "thumbnail_large"])
+
+    def thumbnail_url(self, size):
+        name = getattr(self, f"thumbnail_{size}") or self.image.name
+        return default_storage.url(name)
+
+    @property
+    def small_url(self):
+        return self.thumbnail_url("small")
+
+    @property
+    def medium_url(self):
+        return self.thumbnail_url("medium")
+
+    @property
+    def large_url(self):
+        return self.thumbnail_url("large")

@@ -1,0 +1,101 @@
+"""Versioned page cache for the catalogue.
+
+A cached page's key carries the current value of every version it depends on:
+- ``catalog`` — bumped by any catalogue edit (product, variant, category, image, location);
+- ``stock:product:<id>`` and ``stock:category:<id>`` — bumped after every stock movement of that product;
+- ``stock:all`` — bumped after every stock movement (home page).
+A bump makes new keys, so a page rendered before a movement is never served after it. Versions start from the
+clock, never from 1, so a version key that the cache evicted cannot come back with an old value.
+
+The cache is best effort: if it is unreachable, pages are rendered from the database.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+CATALOG = "catalog"
+STOCK_ALL = "stock:all"
+
+
+def product_key(product_id: int) -> str:
+    return f"stock:product:{product_id}"
+
+
+def category_key(category_id: int) -> str:
+    return f"stock:category:{category_id}"
+
+
+def _vkey(name: str) -> str:
+    return f"v:{name}"
+
+
+def _fresh_version() -> int:
+    return time.time_ns()
+
+
+def versions_get(names: list[str]) -> list[int]:
+    found = cache.get_many([_vkey(n) for n in names])
+    values = []
+    for name in names:
+        value = found.get(_vkey(name))
+        if value is None:
+            value = _fresh_version()
+            if not cache.add(_vkey(name), value, timeout=None):
+                value = cache.get(_vkey(name), value)
+        values.append(value)
+    return values
+
+
+def versions_bump(names) -> None:
+    for name in set(names):
+        key = _vkey(name)
+        try:
+            cache.incr(key)
+        except ValueError:  # never read yet, or evicted: start again from the clock
+            cache.set(key, _fresh_version(), timeout=None)
+
+
+def stock_changed(*, product_ids, category_ids) -> None:
+    """Called after the commit of every stock movement."""
+    try:
+        versions_bump(
+            [STOCK_ALL]
+            + [product_key(pk) for pk in product_ids]
+            + [category_key(pk) for pk in category_ids]
+        )
+    except Exception:  # a cache outage must not fail a sale that is already committed
+        logger.exception("Could not bump page cache versions after a stock movement")
+
+
+def catalog_changed() -> None:
+    try:
+        versions_bump([CATALOG])
+    except Exception:
+        logger.exception("Could not bump the catalogue page cache version")
+
+
+def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
+    """Return the cached value for parts+versions, or build() it and cache it if store(value) allows."""
+    try:
+        values = versions_get(version_names)
+        raw = ":".join(str(p) for p in parts) + "|" + ":".join(str(v) for v in values)
+        key = "page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+        hit = cache.get(key)
+    except Exception:
+        logger.exception("Page cache unavailable; rendering from the database")
+        return build()
+    if hit is not None:
+        return hit
+    value = build()
+    if store(value):
+        try:
+            cache.set(key, value, timeout=settings.SHOP_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Could not store a page in the cache")
+    return value

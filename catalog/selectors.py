@@ -1,0 +1,184 @@
+"""Reads of the catalogue for pages: every queryset here fetches what its page shows in a constant number of
+queries, whatever the number of products on the page."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.urls import reverse
+
+from inventory.selectors import Availability, availability_by_variant, online_available_by_product
+
+from . import page_cache
+from .models import Category, Product, ProductImage, ProductVariant
+
+SORTS = {
+    "name": ("name", "pk"),
+    "price": ("min_price", "pk"),
+    "-price": ("-min_price", "pk"),
+    "new": ("-created_at", "-pk"),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass
+class CategoryNode:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+    description: str
+    children: list["CategoryNode"] = field(default_factory=list)
+
+    def get_absolute_url(self):
+        return reverse("catalog:category_detail", kwargs={"slug": self.slug, "pk": self.id})
+
+
+@dataclass
+class CategoryTree:
+    by_id: dict[int, CategoryNode]
+    roots: list[CategoryNode]
+
+    def ancestors(self, category_id: int) -> list[CategoryNode]:
+        """From the root down to the category itself."""
+        chain = []
+        node = self.by_id.get(category_id)
+        while node is not None:
+            chain.append(node)
+            node = self.by_id.get(node.parent_id)
+        return chain[::-1]
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        ids, todo = [], [self.by_id[category_id]]
+        while todo:
+            node = todo.pop()
+            ids.append(node.id)
+            todo.extend(node.children)
+        return ids
+
+
+def _category_tree_build() -> CategoryTree:
+    nodes = {
+        c.pk: CategoryNode(c.pk, c.name, c.slug, c.parent_id, c.description)
+        for c in Category.objects.filter(is_active=True).order_by("position", "name")
+    }
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        if node.parent_id is None:
+            roots.append(node)
+        elif parent is not None:
+            parent.children.append(node)
+    # A category under an inactive parent is hidden with it.
+    reachable = {}
+    todo = list(roots)
+    while todo:
+        node = todo.pop()
+        reachable[node.id] = node
+        todo.extend(node.children)
+    return CategoryTree(by_id=reachable, roots=roots)
+
+
+def category_tree() -> CategoryTree:
+    return page_cache.page_get_or_build(("category_tree",), [page_cache.CATALOG], _category_tree_build)
+
+
+@dataclass
+class ProductCard:
+    """What a list page shows of one product."""
+
+    id: int
+    name: str
+    slug: str
+    min_price: object
+    max_price: object
+    image: ProductImage | None
+    online_available: int
+    variant_count: int
+    default_variant_id: int | None
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_detail", kwargs={"slug": self.slug, "pk": self.id})
+
+    @property
+    def availability(self) -> Availability:
+        return Availability(online=self.online_available)
+
+    @property
+    def has_price_range(self) -> bool:
+        return self.min_price != self.max_price
+
+
+def _active_variants():
+    return ProductVariant.objects.filter(is_active=True).order_by("position", "pk")
+
+
+def product_cards_queryset():
+    return (
+        Product.objects.online()
+        .annotate(
+            min_price=Min("variants__price", filter=Q(variants__is_active=True)),
+            max_price=Max("variants__price", filter=Q(variants__is_active=True)),
+            first_variant_id=Min("variants__id", filter=Q(variants__is_active=True)),
+            variant_count=Count("variants", filter=Q(variants__is_active=True)),
+        )
+        .filter(min_price__isnull=False)
+        .only("id", "name", "slug", "created_at")
+    )
+
+
+def product_cards(products) -> list[ProductCard]:
+    """Turn a page of product_cards_queryset() rows into cards: two more queries, whatever the page size."""
+    products = list(products)
+    ids = [p.pk for p in products]
+    images: dict[int, ProductImage] = {}
+    for image in ProductImage.objects.filter(product_id__in=ids).order_by("product_id", "-position", "-pk"):
+        images[image.product_id] = image  # ends on the first by position
+    available = online_available_by_product(ids)
+    return [
+        ProductCard(
+            id=p.pk,
+            name=p.name,
+            slug=p.slug,
+            min_price=p.min_price,
+            max_price=p.max_price,
+            image=images.get(p.pk),
+            online_available=available[p.pk],
+            variant_count=p.variant_count,
+            default_variant_id=p.first_variant_id,
+        )
+        for p in products
+    ]
+
+
+def products_in_category(tree: CategoryTree, category_id: int, *, sort: str):
+    return product_cards_queryset().filter(category_id__in=tree.descendant_ids(category_id)).order_by(*SORTS[sort])
+
+
+def home_products(*, featured_limit=8, new_limit=8):
+    featured = product_cards(product_cards_queryset().filter(is_featured=True).order_by("name", "pk")[:featured_limit])
+    newest = product_cards(product_cards_queryset().order_by("-created_at", "-pk")[:new_limit])
+    return featured, newest
+
+
+def product_for_page(pk: int) -> Product | None:
+    return (
+        Product.objects.online()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("variants", queryset=_active_variants(), to_attr="active_variants"),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"), to_attr="ordered_images"),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def variant_availability(product: Product) -> list[tuple[ProductVariant, Availability]]:
+    by_variant = availability_by_variant([v.pk for v in product.active_variants])
+    return [(v, by_variant[v.pk]) for v in product.active_variants]
+
+
+def sitemap_products():
+    return Product.objects.online().filter(variants__is_active=True).distinct().order_by("pk").only(
+        "id", "slug", "updated_at"
+    )

@@ -1,0 +1,131 @@
+"""Catalogue pages. Each view reads a rendered fragment from the versioned page cache (catalog.page_cache) or
+renders it from the selectors; the page shell (header, language links) is rendered per request."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import page_cache, selectors
+
+
+def _page_number(raw) -> int:
+    """Any page parameter gives a page: junk, zero or negatives mean the first page."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 1
+
+
+def home(request):
+    def build():
+        featured, newest = selectors.home_products()
+        tree = selectors.category_tree()
+        return {
+            "title": "",
+            "main": render_to_string(
+                "catalog/home_main.html", {"featured": featured, "newest": newest, "categories": tree.roots}
+            ),
+        }
+
+    page = page_cache.page_get_or_build(
+        ("home", get_language()), [page_cache.CATALOG, page_cache.STOCK_ALL], build
+    )
+    return render(request, "catalog/page.html", {"page": page})
+
+
+def category_detail(request, slug, pk):
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    if sort not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    requested = _page_number(request.GET.get("page"))
+
+    def build():
+        tree = selectors.category_tree()
+        node = tree.by_id.get(pk)
+        if node is None:
+            return None
+        paginator = Paginator(
+            selectors.products_in_category(tree, pk, sort=sort), settings.SHOP_PRODUCTS_PER_PAGE
+        )
+        page_obj = paginator.get_page(requested)
+        cards = selectors.product_cards(page_obj.object_list)
+        context = {
+            "category": node,
+            "breadcrumbs": tree.ancestors(pk),
+            "subcategories": node.children,
+            "cards": cards,
+            "page_obj": page_obj,
+            "page_range": list(paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)),
+            "sort": sort,
+            "sorts": sort_choices(),
+        }
+        return {
+            "title": node.name,
+            "slug": node.slug,
+            "number": page_obj.number,
+            "main": render_to_string("catalog/category_main.html", context),
+        }
+
+    page = page_cache.page_get_or_build(
+        ("category", pk, get_language(), sort, requested),
+        [page_cache.CATALOG, page_cache.category_key(pk)],
+        build,
+        store=lambda value: value is not None and value["number"] == requested,
+    )
+    if page is None:
+        raise Http404(_("No such category."))
+    if page["slug"] != slug:
+        return redirect("catalog:category_detail", slug=page["slug"], pk=pk, permanent=True)
+    return render(request, "catalog/page.html", {"page": page})
+
+
+def sort_choices():
+    return [
+        ("name", _("Name (A to Z)")),
+        ("price", _("Price (low to high)")),
+        ("-price", _("Price (high to low)")),
+        ("new", _("Newest first")),
+    ]
+
+
+def product_detail(request, slug, pk):
+    def build():
+        product = selectors.product_for_page(pk)
+        if product is None or not product.active_variants:
+            return None
+        tree = selectors.category_tree()
+        if product.category_id not in tree.by_id:
+            return None
+        variants = selectors.variant_availability(product)
+        context = {
+            "product": product,
+            "variants": variants,
+            "single": variants[0] if len(variants) == 1 else None,
+            "breadcrumbs": tree.ancestors(product.category_id),
+            "images": product.ordered_images,
+        }
+        return {
+            "title": product.name,
+            "slug": product.slug,
+            "description": product.description[:160],
+            "main": render_to_string("catalog/product_main.html", context),
+        }
+
+    page = page_cache.page_get_or_build(
+        ("product", pk, get_language()), [page_cache.CATALOG, page_cache.product_key(pk)], build,
+        store=lambda value: value is not None,
+    )
+    if page is None:
+        raise Http404(_("No such product."))
+    if page["slug"] != slug:
+        return redirect("catalog:product_detail", slug=page["slug"], pk=pk, permanent=True)
+    return render(request, "catalog/page.html", {"page": page})
+
+
+def site_map(request):
+    return render(request, "catalog/site_map.html", {"tree": selectors.category_tree()})

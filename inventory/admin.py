@@ -1,0 +1,191 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog import page_cache
+
+from . import forms, services
+from .models import Stock, StockLocation, StockMovement
+
+RECORD_PERMISSION = "inventory.add_stockmovement"
+
+
+@admin.register(StockLocation)
+class StockLocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "ships_online", "city", "priority", "is_active"]
+    list_filter = ["kind", "ships_online", "is_active"]
+    search_fields = ["name", "code", "city"]
+    prepopulated_fields = {"code": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Which locations ship online changes what every product page says.
+        transaction.on_commit(page_cache.catalog_changed)
+
+
+def _operation(kind, form_class, run, done_message):
+    return {"kind": kind, "form": form_class, "run": run, "done": done_message}
+
+
+def _sale(form, user):
+    d = form.cleaned_data
+    return services.stock_sell_in_store(variant=d["variant"], location=d["location"], quantity=d["quantity"],
+                                        user=user, reason=d["reason"], reference=d["reference"])
+
+
+def _receipt(form, user):
+    d = form.cleaned_data
+    return services.stock_receive(variant=d["variant"], location=d["location"], quantity=d["quantity"],
+                                  user=user, reason=d["reason"], reference=d["reference"])
+
+
+def _return(form, user):
+    d = form.cleaned_data
+    return services.stock_return(variant=d["variant"], location=d["location"], quantity=d["quantity"],
+                                 user=user, reason=d["reason"], reference=d["reference"])
+
+
+def _transfer(form, user):
+    d = form.cleaned_data
+    return services.stock_transfer(variant=d["variant"], source=d["source"], destination=d["destination"],
+                                   quantity=d["quantity"], user=user, reason=d["reason"])[1]
+
+
+def _correction(form, user):
+    d = form.cleaned_data
+    return services.stock_correct(variant=d["variant"], location=d["location"], counted=d["counted"], user=user,
+                                  reason=d["reason"])
+
+
+OPERATIONS = {
+    "sale": _operation("sale", forms.InStoreSaleForm, _sale, gettext_lazy("In-store sale recorded")),
+    "receipt": _operation("receipt", forms.ReceiptForm, _receipt, gettext_lazy("Receipt recorded")),
+    "return": _operation("return", forms.ReturnForm, _return, gettext_lazy("Return recorded")),
+    "transfer": _operation("transfer", forms.TransferForm, _transfer, gettext_lazy("Transfer recorded")),
+    "correction": _operation("correction", forms.CorrectionForm, _correction,
+                             gettext_lazy("Count correction recorded")),
+}
+
+
+@admin.register(Stock)
+class StockAdmin(admin.ModelAdmin):
+    """Stock levels are read here and changed only through the operation forms (inventory.services)."""
+
+    list_display = ["sku", "product", "location", "on_hand", "reserved", "available_now", "ledger_link"]
+    list_filter = ["location", "location__kind", "location__ships_online"]
+    search_fields = ["variant__sku", "variant__product__name"]
+    list_select_related = ["variant__product", "location"]
+    change_list_template = "admin/inventory/stock/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
+    def sku(self, obj):
+        return obj.variant.sku
+
+    @admin.display(description=gettext_lazy("product"), ordering="variant__product__name")
+    def product(self, obj):
+        return obj.variant.product.name
+
+    @admin.display(description=gettext_lazy("available"))
+    def available_now(self, obj):
+        return obj.available
+
+    @admin.display(description=gettext_lazy("ledger"))
+    def ledger_link(self, obj):
+        url = reverse("admin:inventory_stockmovement_changelist") + f"?stock__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("movements"))
+
+    def get_urls(self):
+        custom = [
+            path("record/<str:kind>/", self.admin_site.admin_view(self.record_view), name="inventory_stock_record"),
+        ]
+        return custom + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "operations": self._operation_links(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _operation_links(self, request):
+        if not request.user.has_perm(RECORD_PERMISSION):
+            return []
+        return [
+            (reverse("admin:inventory_stock_record", args=[op["kind"]]), op["form"].title)
+            for op in OPERATIONS.values()
+        ]
+
+    def record_view(self, request, kind):
+        operation = OPERATIONS.get(kind)
+        if operation is None:
+            raise Http404
+        if not request.user.has_perm(RECORD_PERMISSION):
+            raise PermissionDenied
+        form = operation["form"](request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                movement = operation["run"](form, request.user)
+            except services.StockError as error:
+                form.add_error(None, str(error))
+            else:
+                if movement is None:
+                    messages.info(request, _("The count matches the stock on record; nothing changed."))
+                else:
+                    messages.success(
+                        request,
+                        _("%(done)s: %(sku)s at %(location)s, on hand now %(on_hand)d (%(available)d available).")
+                        % {
+                            "done": operation["done"],
+                            "sku": movement.variant.sku,
+                            "location": movement.location.name,
+                            "on_hand": movement.on_hand_after,
+                            "available": movement.on_hand_after - movement.reserved_after,
+                        },
+                    )
+                return redirect("admin:inventory_stock_record", kind=kind)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": operation["form"].title,
+            "form": form,
+            "opts": self.model._meta,
+            "operations": self._operation_links(request),
+        }
+        return TemplateResponse(request, "admin/inventory/stock/record.html", context)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """The ledger: read-only, append-only."""
+
+    list_display = ["created_at", "kind", "sku", "location", "on_hand_delta", "reserved_delta", "on_hand_after",
+                    "reserved_after", "created_by", "reference", "reason"]
+    list_filter = ["kind", "location", "created_at"]
+    search_fields = ["variant__sku", "variant__product__name", "reference", "reason"]
+    list_select_related = ["variant", "location", "created_by"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
+    def sku(self, obj):
+        return obj.variant.sku

@@ -1,0 +1,149 @@
+"""One inventory for the web shop, the stores and the warehouse.
+
+Stock is kept per SKU (catalog.ProductVariant) per location. Every change is a StockMovement row written by
+inventory.services in the same transaction as the change; nothing else writes Stock. The ledger is append-only:
+summing on_hand_delta (reserved_delta) over a SKU's movements at a location gives its on_hand (reserved).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StockLocationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def shipping_online(self):
+        return self.filter(is_active=True, ships_online=True)
+
+
+class StockLocation(models.Model):
+    class Kind(models.TextChoices):
+        WAREHOUSE = "warehouse", _("Warehouse")
+        STORE = "store", _("Store")
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STORE)
+    ships_online = models.BooleanField(
+        _("ships online orders"),
+        default=False,
+        help_text=_("Stock here counts as available online and online orders are reserved from here."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=2, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    priority = models.PositiveIntegerField(
+        _("priority"), default=0, help_text=_("Online orders are reserved from lower numbers first.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StockLocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock location")
+        verbose_name_plural = _("stock locations")
+        ordering = ["priority", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Stock(models.Model):
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", verbose_name=_("SKU"), related_name="stocks", on_delete=models.PROTECT
+    )
+    location = models.ForeignKey(
+        StockLocation, verbose_name=_("location"), related_name="stocks", on_delete=models.PROTECT
+    )
+    on_hand = models.PositiveIntegerField(_("on hand"), default=0)
+    reserved = models.PositiveIntegerField(
+        _("reserved"), default=0, help_text=_("Held for online orders not yet shipped.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        ordering = ["variant_id", "location__priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "location"], name="stock_one_row_per_sku_location"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.variant.sku} @ {self.location.code}"
+
+    @property
+    def available(self):
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """One line of the append-only ledger."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt from supplier")
+        ONLINE_RESERVATION = "online_reservation", _("Online order reserved")
+        ONLINE_RELEASE = "online_release", _("Online reservation released")
+        ONLINE_SALE = "online_sale", _("Online sale shipped")
+        IN_STORE_SALE = "in_store_sale", _("In-store sale")
+        RETURN = "return", _("Return")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        CORRECTION = "correction", _("Count correction")
+
+    stock = models.ForeignKey(Stock, verbose_name=_("stock level"), related_name="movements", on_delete=models.PROTECT)
+    # Denormalised from stock for filtering the ledger by SKU or location without a join.
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", verbose_name=_("SKU"), related_name="movements", on_delete=models.PROTECT
+    )
+    location = models.ForeignKey(
+        StockLocation, verbose_name=_("location"), related_name="movements", on_delete=models.PROTECT
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    on_hand_delta = models.IntegerField(_("change on hand"), default=0)
+    reserved_delta = models.IntegerField(_("change reserved"), default=0)
+    on_hand_after = models.PositiveIntegerField(_("on hand after"))
+    reserved_after = models.PositiveIntegerField(_("reserved after"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=64, blank=True, help_text=_("Order number, supplier delivery note, till receipt…")
+    )
+    transfer_id = models.UUIDField(_("transfer"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements (ledger)")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["variant", "-created_at"], name="movement_variant_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(on_hand_delta=0) | ~Q(reserved_delta=0), name="movement_changes_something"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.variant_id}@{self.location_id} {self.on_hand_delta:+d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Stock movements are append-only; record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Stock movements are append-only; record a correction instead.")

@@ -1,0 +1,90 @@
+"""Reads of stock for pages. Online availability = on hand - reserved at the active locations that ship online."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Stock, StockLocation, StockMovement
+
+
+@dataclass
+class StoreStock:
+    location_id: int
+    name: str
+    city: str
+    quantity: int
+
+
+@dataclass
+class Availability:
+    online: int = 0
+    stores: list[StoreStock] = field(default_factory=list)
+
+    IN_STOCK = "in_stock"
+    LOW = "low"
+    OUT = "out"
+
+    @property
+    def status(self) -> str:
+        if self.online <= 0:
+            return self.OUT
+        if self.online <= settings.SHOP_LOW_STOCK_DISPLAY:
+            return self.LOW
+        return self.IN_STOCK
+
+    @property
+    def can_buy_online(self) -> bool:
+        return self.online > 0
+
+    @property
+    def message(self) -> str:
+        if self.status == self.OUT:
+            return _("Out of stock online")
+        if self.status == self.LOW:
+            return ngettext("Only %(count)d left", "Only %(count)d left", self.online) % {"count": self.online}
+        return _("In stock")
+
+
+def availability_by_variant(variant_ids) -> dict[int, Availability]:
+    """Availability of each SKU online and in each store, in one query."""
+    result: dict[int, Availability] = defaultdict(Availability)
+    rows = (
+        Stock.objects.filter(variant_id__in=list(variant_ids), location__is_active=True)
+        .annotate(free=F("on_hand") - F("reserved"))
+        .filter(free__gt=0)
+        .values_list("variant_id", "free", "location_id", "location__name", "location__city",
+                     "location__ships_online", "location__kind")
+        .order_by("location__priority", "location__name")
+    )
+    for variant_id, free, location_id, name, city, ships_online, kind in rows:
+        availability = result[variant_id]
+        if ships_online:
+            availability.online += free
+        if kind == StockLocation.Kind.STORE:
+            availability.stores.append(StoreStock(location_id, name, city, free))
+    return {vid: result[vid] for vid in variant_ids}
+
+
+def online_available_by_product(product_ids) -> dict[int, int]:
+    """Units sellable online per product (all its active SKUs), in one query."""
+    rows = (
+        Stock.objects.filter(
+            variant__product_id__in=list(product_ids),
+            variant__is_active=True,
+            location__is_active=True,
+            location__ships_online=True,
+        )
+        .values("variant__product_id")
+        .annotate(free=Sum(F("on_hand") - F("reserved")))
+        .values_list("variant__product_id", "free")
+    )
+    found = dict(rows)
+    return {pk: found.get(pk) or 0 for pk in product_ids}
+
+
+def ledger_for_stock(stock: Stock):
+    return StockMovement.objects.filter(stock=stock).select_related("created_by").order_by("created_at", "pk")

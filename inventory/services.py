@@ -1,0 +1,300 @@
+"""Every stock change goes through this module; nothing else writes Stock or StockMovement.
+
+Rules (after Saleor's warehouse management):
+- stock rows are locked with SELECT ... FOR UPDATE in primary-key order, so two transactions touching the same
+  SKUs always queue in the same order and never deadlock;
+- availability is re-checked under the lock, and written with F() expressions;
+- the database backs it with CHECK constraints (0 <= reserved <= on_hand);
+- each change writes one ledger row with who, when, why and the resulting levels;
+- after commit, the page-cache versions of the products touched are bumped.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog import page_cache
+from catalog.models import ProductVariant
+
+from .models import Stock, StockLocation, StockMovement
+
+Kind = StockMovement.Kind
+
+
+class StockError(ValueError):
+    """A stock change that cannot be made; the message is meant for the person who asked."""
+
+
+class InsufficientStock(StockError):
+    def __init__(self, shortages: dict[int, int], message: str = ""):
+        # shortages: variant_id -> units that were available
+        self.shortages = shortages
+        super().__init__(message or _("Not enough stock."))
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Units of one SKU held at one location for an online order."""
+
+    stock_id: int
+    variant_id: int
+    location_id: int
+    quantity: int
+
+
+def _require_positive(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise StockError(_("The quantity must be a whole number greater than zero."))
+
+
+def _locked_stock(variant: ProductVariant, location: StockLocation) -> Stock:
+    """The stock row for a SKU at a location, created if needed, locked until the transaction ends."""
+    stock, _created = Stock.objects.get_or_create(variant=variant, location=location)
+    return Stock.objects.select_for_update().get(pk=stock.pk)
+
+
+def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, reason="", reference="",
+           transfer_id=None) -> StockMovement:
+    """Write one change to a locked stock row and its ledger line. Caller holds the row lock."""
+    Stock.objects.filter(pk=stock.pk).update(
+        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
+    )
+    stock.on_hand += on_hand_delta
+    stock.reserved += reserved_delta
+    movement = StockMovement.objects.create(
+        stock=stock,
+        variant_id=stock.variant_id,
+        location_id=stock.location_id,
+        kind=kind,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        on_hand_after=stock.on_hand,
+        reserved_after=stock.reserved,
+        reason=reason[:255],
+        reference=reference[:64],
+        transfer_id=transfer_id,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    return movement
+
+
+def _refresh_pages_on_commit(variant_ids) -> None:
+    rows = ProductVariant.objects.filter(pk__in=set(variant_ids)).values_list("product_id", "product__category_id")
+    product_ids = {p for p, _c in rows}
+    category_ids = {c for _p, c in rows}
+    transaction.on_commit(
+        partial(page_cache.stock_changed, product_ids=product_ids, category_ids=category_ids), robust=True
+    )
+
+
+@transaction.atomic
+def stock_receive(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
+                  reference="") -> StockMovement:
+    """Goods received from a supplier."""
+    _require_positive(quantity)
+    stock = _locked_stock(variant, location)
+    movement = _apply(stock, kind=Kind.RECEIPT, on_hand_delta=quantity, user=user, reason=reason,
+                      reference=reference)
+    _refresh_pages_on_commit([variant.pk])
+    return movement
+
+
+@transaction.atomic
+def stock_receive_many(*, lines, user=None, reason="", reference="") -> int:
+    """Receive many (variant_id, location_id, quantity) lines in one transaction (imports, demo data).
+
+    Only for SKUs with no stock row yet at that location; returns the number of lines received.
+    """
+    lines = [(v, loc, q) for v, loc, q in lines]
+    for _v, _loc, quantity in lines:
+        _require_positive(quantity)
+    stocks = Stock.objects.bulk_create(
+        [Stock(variant_id=v, location_id=loc, on_hand=q) for v, loc, q in lines], batch_size=1000
+    )
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                stock=stock,
+                variant_id=stock.variant_id,
+                location_id=stock.location_id,
+                kind=Kind.RECEIPT,
+                on_hand_delta=stock.on_hand,
+                on_hand_after=stock.on_hand,
+                reserved_after=0,
+                reason=reason,
+                reference=reference,
+                created_by=user if user is not None and user.is_authenticated else None,
+            )
+            for stock in stocks
+        ],
+        batch_size=1000,
+    )
+    _refresh_pages_on_commit([v for v, _loc, _q in lines])
+    return len(stocks)
+
+
+@transaction.atomic
+def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None,
+                        reason="", reference="") -> StockMovement:
+    """A sale at a store's counter: the units leave the shelf and are no longer sellable online."""
+    _require_positive(quantity)
+    stock = _locked_stock(variant, location)
+    if stock.available < quantity:
+        raise InsufficientStock(
+            {variant.pk: stock.available},
+            ngettext(
+                "Only %(count)d unit of %(sku)s is available at %(location)s.",
+                "Only %(count)d units of %(sku)s are available at %(location)s.",
+                stock.available,
+            ) % {"count": stock.available, "sku": variant.sku, "location": location.name},
+        )
+    movement = _apply(stock, kind=Kind.IN_STORE_SALE, on_hand_delta=-quantity, user=user, reason=reason,
+                      reference=reference)
+    _refresh_pages_on_commit([variant.pk])
+    return movement
+
+
+@transaction.atomic
+def stock_return(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
+                 reference="") -> StockMovement:
+    """Goods brought back in sellable condition go back on the shelf."""
+    _require_positive(quantity)
+    stock = _locked_stock(variant, location)
+    movement = _apply(stock, kind=Kind.RETURN, on_hand_delta=quantity, user=user, reason=reason,
+                      reference=reference)
+    _refresh_pages_on_commit([variant.pk])
+    return movement
+
+
+@transaction.atomic
+def stock_transfer(*, variant: ProductVariant, source: StockLocation, destination: StockLocation, quantity: int,
+                   user=None, reason="", reference="") -> tuple[StockMovement, StockMovement]:
+    """Move units between two locations: two ledger lines sharing one transfer id."""
+    _require_positive(quantity)
+    if source.pk == destination.pk:
+        raise StockError(_("Choose two different locations for a transfer."))
+    for loc in (source, destination):
+        Stock.objects.get_or_create(variant=variant, location=loc)
+    locked = {
+        s.location_id: s
+        for s in Stock.objects.select_for_update()
+        .filter(variant=variant, location__in=[source, destination])
+        .order_by("pk")
+    }
+    out_stock, in_stock = locked[source.pk], locked[destination.pk]
+    if out_stock.available < quantity:
+        raise InsufficientStock(
+            {variant.pk: out_stock.available},
+            _("Only %(count)d units of %(sku)s can leave %(location)s.")
+            % {"count": out_stock.available, "sku": variant.sku, "location": source.name},
+        )
+    transfer_id = uuid.uuid4()
+    common = {"user": user, "reason": reason, "reference": reference, "transfer_id": transfer_id}
+    moved_out = _apply(out_stock, kind=Kind.TRANSFER_OUT, on_hand_delta=-quantity, **common)
+    moved_in = _apply(in_stock, kind=Kind.TRANSFER_IN, on_hand_delta=quantity, **common)
+    _refresh_pages_on_commit([variant.pk])
+    return moved_out, moved_in
+
+
+@transaction.atomic
+def stock_correct(*, variant: ProductVariant, location: StockLocation, counted: int, user=None,
+                  reason="") -> StockMovement | None:
+    """Set on-hand to what was counted on the shelf. Returns None when the count already matches."""
+    if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
+        raise StockError(_("The counted quantity must be a whole number, zero or more."))
+    stock = _locked_stock(variant, location)
+    if counted < stock.reserved:
+        raise StockError(
+            _("%(reserved)d units are reserved for online orders here; the count cannot be lower. "
+              "Release or ship those orders first.") % {"reserved": stock.reserved}
+        )
+    delta = counted - stock.on_hand
+    if delta == 0:
+        return None
+    movement = _apply(stock, kind=Kind.CORRECTION, on_hand_delta=delta, user=user, reason=reason)
+    _refresh_pages_on_commit([variant.pk])
+    return movement
+
+
+@transaction.atomic
+def stock_reserve(*, lines, reference="", user=None) -> list[Allocation]:
+    """THE reservation rule for online orders: hold units at the locations that ship online, or fail whole.
+
+    ``lines`` is an iterable of (variant_id, quantity). Every stock row of those SKUs at shipping locations is
+    locked in primary-key order, availability (on hand - reserved) is re-read under the lock, and units are
+    taken from the locations with the lowest priority number first. If any SKU is short, nothing is reserved and
+    InsufficientStock says how many of each short SKU were available.
+    """
+    wanted: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in lines:
+        _require_positive(quantity)
+        wanted[int(variant_id)] += quantity
+    if not wanted:
+        return []
+    rows = list(
+        Stock.objects.select_for_update(of=("self",))
+        .filter(variant_id__in=wanted, location__is_active=True, location__ships_online=True)
+        .select_related("location")
+        .order_by("pk")
+    )
+    by_variant: dict[int, list[Stock]] = defaultdict(list)
+    for stock in rows:
+        by_variant[stock.variant_id].append(stock)
+    shortages = {
+        variant_id: sum(s.available for s in by_variant[variant_id])
+        for variant_id, quantity in wanted.items()
+        if sum(s.available for s in by_variant[variant_id]) < quantity
+    }
+    if shortages:
+        raise InsufficientStock(shortages)
+    allocations = []
+    for variant_id, quantity in wanted.items():
+        remaining = quantity
+        for stock in sorted(by_variant[variant_id], key=lambda s: (s.location.priority, s.pk)):
+            take = min(remaining, stock.available)
+            if take <= 0:
+                continue
+            _apply(stock, kind=Kind.ONLINE_RESERVATION, reserved_delta=take, user=user, reference=reference)
+            allocations.append(Allocation(stock.pk, variant_id, stock.location_id, take))
+            remaining -= take
+            if remaining == 0:
+                break
+    _refresh_pages_on_commit(wanted)
+    return allocations
+
+
+def _locked_for_allocations(allocations) -> dict[int, Stock]:
+    ids = sorted({a.stock_id for a in allocations})
+    return {s.pk: s for s in Stock.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+@transaction.atomic
+def stock_release(*, allocations, reference="", user=None, reason="") -> None:
+    """Give back units held for an online order that will not ship (cancelled, expired)."""
+    locked = _locked_for_allocations(allocations)
+    for a in allocations:
+        stock = locked[a.stock_id]
+        if stock.reserved < a.quantity:
+            raise StockError(_("Fewer units are reserved than the order holds; nothing was released."))
+        _apply(stock, kind=Kind.ONLINE_RELEASE, reserved_delta=-a.quantity, user=user, reason=reason,
+               reference=reference)
+    _refresh_pages_on_commit([a.variant_id for a in allocations])
+
+
+@transaction.atomic
+def stock_ship(*, allocations, reference="", user=None) -> None:
+    """Reserved units leave the building with an online order: on hand and reserved both go down."""
+    locked = _locked_for_allocations(allocations)
+    for a in allocations:
+        stock = locked[a.stock_id]
+        if stock.reserved < a.quantity:
+            raise StockError(_("Fewer units are reserved than the order holds; nothing was shipped."))
+        _apply(stock, kind=Kind.ONLINE_SALE, on_hand_delta=-a.quantity, reserved_delta=-a.quantity, user=user,
+               reference=reference)
+    _refresh_pages_on_commit([a.variant_id for a in allocations])

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from catalog.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("catalog.urls")),
+    prefix_default_language=False,
+)
+if settings.SHOP_SERVE_MEDIA:
+    # The embedded setup has no separate web server for uploaded pictures; production serves MEDIA_ROOT itself.
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+admin.site.site_header = admin.site.site_title = "comptoir"
