@@ -115,9 +115,29 @@ SHOP_SERVE_MEDIA = env.bool("SHOP_SERVE_MEDIA", default=True)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console by default; EMAIL_URL=smtp://host:port for a real server, or a file folder.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Email: console by default; EMAIL_URL=smtp://user:pass@host:port (smtp+tls://...) for a real server,
+# filemail:///path/to/folder to keep each message as a file.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "file_path": _email.get("EMAIL_FILE_PATH"),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            key: value
+            for key, value in _email_options.items()
+            if value not in (None, "")
+            and (key == "file_path") == _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend")
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="comptoir <shop@example.com>")
 
 # Celery: no broker -> tasks run in-process, right away.
