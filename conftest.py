@@ -19,6 +19,16 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in French leaves French active in the test's thread; start every test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield

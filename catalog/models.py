@@ -39,7 +39,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:category_detail", kwargs={"slug": self.slug, "pk": self.pk})
+        return reverse("catalog:category_detail", kwargs={"key": (self.slug, self.pk)})
 
 
 class ProductQuerySet(models.QuerySet):
@@ -80,7 +80,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:product_detail", kwargs={"slug": self.slug, "pk": self.pk})
+        return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.pk)})
 
 
 class ProductVariant(models.Model):

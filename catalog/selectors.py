@@ -30,7 +30,7 @@ class CategoryNode:
     children: list["CategoryNode"] = field(default_factory=list)
 
     def get_absolute_url(self):
-        return reverse("catalog:category_detail", kwargs={"slug": self.slug, "pk": self.id})
+        return reverse("catalog:category_detail", kwargs={"key": (self.slug, self.id)})
 
 
 @dataclass
@@ -97,7 +97,7 @@ class ProductCard:
     default_variant_id: int | None
 
     def get_absolute_url(self):
-        return reverse("catalog:product_detail", kwargs={"slug": self.slug, "pk": self.id})
+        return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.id)})
 
     @property
     def availability(self) -> Availability:

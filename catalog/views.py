@@ -38,7 +38,8 @@ def home(request):
     return render(request, "catalog/page.html", {"page": page})
 
 
-def category_detail(request, slug, pk):
+def category_detail(request, key):
+    slug, pk = key
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
@@ -80,7 +81,7 @@ def category_detail(request, slug, pk):
     if page is None:
         raise Http404(_("No such category."))
     if page["slug"] != slug:
-        return redirect("catalog:category_detail", slug=page["slug"], pk=pk, permanent=True)
+        return redirect("catalog:category_detail", key=(page["slug"], pk), permanent=True)
     return render(request, "catalog/page.html", {"page": page})
 
 
@@ -93,7 +94,8 @@ def sort_choices():
     ]
 
 
-def product_detail(request, slug, pk):
+def product_detail(request, key):
+    slug, pk = key
     def build():
         product = selectors.product_for_page(pk)
         if product is None or not product.active_variants:
@@ -123,7 +125,7 @@ def product_detail(request, slug, pk):
     if page is None:
         raise Http404(_("No such product."))
     if page["slug"] != slug:
-        return redirect("catalog:product_detail", slug=page["slug"], pk=pk, permanent=True)
+        return redirect("catalog:product_detail", key=(page["slug"], pk), permanent=True)
     return render(request, "catalog/page.html", {"page": page})
 
 
