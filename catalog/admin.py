@@ -77,7 +77,8 @@ class ProductAdmin(CatalogChangeMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(min_price=Min("variants__price"), max_price=Max("variants__price"))
+        queryset = super().get_queryset(request)
+        return queryset.annotate(min_price=Min("variants__price"), max_price=Max("variants__price"))
 
     @admin.display(description=_("price (CAD)"), ordering="min_price")
     def price_range(self, obj):

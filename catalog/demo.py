@@ -5,6 +5,7 @@ import colorsys
 import hashlib
 import importlib.util
 import io
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +25,11 @@ from .models import Category, Product, ProductImage, ProductVariant
 
 TOP_CATEGORIES = ["Books", "Clothing", "Electronics", "Garden", "Home", "Kitchen", "Music", "Outdoors", "Sports",
                   "Toys"]
-SUBCATEGORIES = {"Clothing": ["Jackets", "T-shirts"], "Kitchen": ["Mugs", "Kettles"], "Outdoors": ["Tents", "Backpacks"]}
+SUBCATEGORIES = {
+    "Clothing": ["Jackets", "T-shirts"],
+    "Kitchen": ["Mugs", "Kettles"],
+    "Outdoors": ["Tents", "Backpacks"],
+}
 
 # (name, category, price, warehouse units, {store code: units}, options)
 DEMO_PRODUCTS = [
@@ -209,7 +214,7 @@ def catalogue_products_seed(*, count: int, progress=lambda iterable, total: iter
     locations = locations_seed()
     categories = categories_seed()
     warehouse = locations["wh"]
-    rows = [row for row, _ in zip(module.products(), range(count))]
+    rows = list(itertools.islice(module.products(), count))
     existing = set(ProductVariant.objects.filter(sku__in=[r["sku"] for r in rows]).values_list("sku", flat=True))
     rows = [r for r in rows if r["sku"] not in existing]
     created = 0
@@ -228,10 +233,10 @@ def catalogue_products_seed(*, count: int, progress=lambda iterable, total: iter
             ])
             variants = ProductVariant.objects.bulk_create([
                 ProductVariant(product=p, sku=r["sku"], price=r["price"], weight_grams=250 + r["n"] % 2000)
-                for p, r in zip(products, chunk)
+                for p, r in zip(products, chunk, strict=True)
             ])
             stock_services.stock_receive_many(
-                lines=[(v.pk, warehouse.pk, r["num_in_stock"]) for v, r in zip(variants, chunk)],
+                lines=[(v.pk, warehouse.pk, r["num_in_stock"]) for v, r in zip(variants, chunk, strict=True)],
                 reason="Standard catalogue opening stock",
                 reference="CATALOGUE",
             )
