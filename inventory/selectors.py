@@ -37,6 +37,10 @@ class Availability:
         return self.IN_STOCK
 
     @property
+    def store_names(self) -> str:
+        return ", ".join(store.name for store in self.stores)
+
+    @property
     def can_buy_online(self) -> bool:
         return self.online > 0
 
