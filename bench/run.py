@@ -39,6 +39,7 @@ WORKERS, THREADS, CONNECTIONS = 2, 2, 16
 WARMUP_REQUESTS = 4  # per page, so that each worker has rendered its templates once
 PAGE_SIZES = (12, 48)
 TARGETS = {"category": 200.0, "product": 700.0}  # requests/s, from the issue; home: report only
+BUSY_LOAD = 0.5  # 1-minute load average above which the machine is not idle enough for clean figures
 CARD_MARKER = 'class="card h-100 product-card"'
 
 
@@ -54,6 +55,7 @@ class Page:
 
 @dataclass(frozen=True)
 class WrkResult:
+    requests: int
     requests_per_s: float
     p50_ms: float
     p99_ms: float
@@ -258,8 +260,8 @@ def server_wait(process: subprocess.Popen, log: Path, timeout: float = 30.0) -> 
 
 
 @contextmanager
-def gunicorn_serving(cache_url: str, label: str) -> Iterator[None]:
-    """Serve the shop with gunicorn for the duration of the block, and always stop it."""
+def gunicorn_serving(cache_url: str, label: str) -> Iterator[int]:
+    """Serve the shop with gunicorn for the duration of the block (which gets the master's pid); always stop it."""
     log = RESULTS / f"gunicorn-{label}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [str(VENV_BIN / "gunicorn"), "shop.wsgi", "-w", str(WORKERS), "-b", f"{HOST}:{PORT}"]
@@ -267,7 +269,7 @@ def gunicorn_serving(cache_url: str, label: str) -> Iterator[None]:
         process = subprocess.Popen(command, cwd=ROOT, env=django_env(cache_url), stdout=out, stderr=subprocess.STDOUT)
         try:
             server_wait(process, log)
-            yield
+            yield process.pid
         finally:
             process.terminate()
             try:
@@ -284,6 +286,19 @@ def redis_flush() -> None:
         redis.Redis.from_url(REDIS_CACHE_URL).flushdb()
     except redis.RedisError as exc:
         raise BenchError(f"Cannot flush the bench cache {REDIS_CACHE_URL}: {exc}") from exc
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn workers, the children of the master."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that just ended
+            continue
+        if int(fields[1]) == master_pid:  # fields[1] is the ppid; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def pages_warm(pages: list[Page]) -> None:
@@ -309,6 +324,7 @@ def wrk_parse(output: str) -> WrkResult:
 
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return WrkResult(
+        requests=int(find(r"(\d+) requests in").group(1)),
         requests_per_s=float(find(r"Requests/sec:\s+([\d.]+)").group(1)),
         p50_ms=latency_ms(find(r"\s50%\s+(\S+)").group(1)),
         p99_ms=latency_ms(find(r"\s99%\s+(\S+)").group(1)),
@@ -335,26 +351,29 @@ def target_cells(page: Page, result: WrkResult, with_targets: bool) -> tuple[str
     return f">= {target:.0f} req/s", "met" if result.requests_per_s >= target else "NOT MET"
 
 
-def load_report(report: Report, pages: list[Page], duration: int, *, with_targets: bool) -> dict[str, WrkResult]:
+def load_report(report: Report, master_pid: int, pages: list[Page], duration: int, *, with_targets: bool) -> None:
     pages_warm(pages)
-    results = {}
-    report(f"  {'page':<10} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}  {'target':<14} result")
+    report(f"  {'page':<10} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'CPU ms/req':>11}  {'target':<14} result")
     for page in pages:
+        cpu_before = workers_cpu_seconds(master_pid)
         result = wrk_run(page.path, duration)
-        results[page.name] = result
+        cpu_ms = (workers_cpu_seconds(master_pid) - cpu_before) * 1000 / max(result.requests, 1)
         target, verdict = target_cells(page, result, with_targets)
         errors = f"   ({result.socket_errors} socket errors)" if result.socket_errors else ""
-        report(f"  {page.name:<10} {result.requests_per_s:>9.1f} {result.p50_ms:>9.2f} {result.p99_ms:>9.2f}  "
-               f"{target:<14} {verdict}{errors}")
-    return results
+        report(f"  {page.name:<10} {result.requests_per_s:>9.1f} {result.p50_ms:>9.2f} {result.p99_ms:>9.2f} "
+               f"{cpu_ms:>11.2f}  {target:<14} {verdict}{errors}")
 
 
 # --- main ----------------------------------------------------------------------------------------------------
 
 
 def bench(report: Report, duration: int) -> None:
+    load = os.getloadavg()[0]
     report(f"comptoir benchmark, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs "
-           f"(wrk and gunicorn share them), Python {platform.python_version()}")
+           f"(wrk and gunicorn share them), Python {platform.python_version()}, load average {load:.2f} at start")
+    if load > BUSY_LOAD:
+        report("  WARNING: other processes are using the CPUs: req/s and latencies will be worse than on an idle "
+               "machine (CPU ms/req much less so).")
     services_check()
     wrk_ensure(report)
     database_prepare(report)
@@ -366,13 +385,15 @@ def bench(report: Report, duration: int) -> None:
     report()
     report(f"Throughput with the page cache (CACHE_URL={REDIS_CACHE_URL}, flushed then warmed); {wrk_line}")
     redis_flush()
-    with gunicorn_serving(REDIS_CACHE_URL, "cached"):
-        load_report(report, pages, duration, with_targets=True)
+    with gunicorn_serving(REDIS_CACHE_URL, "cached") as master_pid:
+        load_report(report, master_pid, pages, duration, with_targets=True)
+    report(f"  CPU ms/req: CPU time of the gunicorn workers per request; {WORKERS} sync workers serve at most "
+           f"{WORKERS} x 1000 / CPU ms req/s, less what wrk takes.")
     report()
     report(f"For information: without the page cache (CACHE_URL={UNCACHED_URL}, every request renders from "
            f"Postgres); {wrk_line}")
-    with gunicorn_serving(UNCACHED_URL, "uncached"):
-        load_report(report, pages, duration, with_targets=False)
+    with gunicorn_serving(UNCACHED_URL, "uncached") as master_pid:
+        load_report(report, master_pid, pages, duration, with_targets=False)
 
 
 def main() -> int:
