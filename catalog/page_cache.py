@@ -13,9 +13,12 @@ The cache is best effort: if it is unreachable, pages are rendered from the data
 import hashlib
 import logging
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +102,48 @@ def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
         except Exception:
             logger.exception("Could not store a page in the cache")
     return value
+
+
+def whole_page(version_names, *, query_ok=lambda query: not query):
+    """Serve anonymous visitors (a GET with no cookie at all) a cached copy of the whole HTML page.
+
+    Such a visitor has no session, messages or account, so the page shell is the same for all of them; the page
+    is keyed by its full address and the same versions as its fragment, so a stock movement refreshes it too.
+    Anything else (cookies, other methods, unexpected query strings) goes through the view as usual, as does any
+    response that is not a plain 200, sets a cookie, holds a CSRF token or changed the session.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "GET" or request.COOKIES or not query_ok(request.GET):
+                return view(request, *args, **kwargs)
+            fresh = []
+
+            def build():
+                response = view(request, *args, **kwargs)
+                fresh.append(response)
+                session = getattr(request, "session", None)
+                if (
+                    response.status_code != 200
+                    or response.streaming
+                    or response.cookies
+                    or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                    or (session is not None and session.modified)
+                ):
+                    return None
+                return {"content": response.content, "content_type": response["Content-Type"]}
+
+            cached = page_get_or_build(
+                ("whole", get_language(), request.get_full_path()),
+                version_names(*args, **kwargs),
+                build,
+                store=lambda value: value is not None,
+            )
+            if fresh:
+                return fresh[0]
+            return HttpResponse(cached["content"], content_type=cached["content_type"])
+
+        return wrapper
+
+    return decorator

@@ -21,6 +21,15 @@ def _page_number(raw) -> int:
     return number if number >= 1 else 1
 
 
+def _listing_query_ok(query) -> bool:
+    """Only the addresses the page itself links to are cached whole: ?sort=...&page=N, each at most once."""
+    if not set(query) <= {"sort", "page"} or any(len(query.getlist(k)) > 1 for k in query):
+        return False
+    page = query.get("page", "1")
+    return query.get("sort", selectors.DEFAULT_SORT) in selectors.SORTS and page.isdigit() and len(page) <= 4
+
+
+@page_cache.whole_page(lambda: [page_cache.CATALOG, page_cache.STOCK_ALL])
 def home(request):
     def build():
         featured, newest = selectors.home_products()
@@ -38,6 +47,8 @@ def home(request):
     return render(request, "catalog/page.html", {"page": page})
 
 
+@page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.category_key(key[1])],
+                       query_ok=_listing_query_ok)
 def category_detail(request, key):
     slug, pk = key
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
@@ -94,6 +105,7 @@ def sort_choices():
     ]
 
 
+@page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.product_key(key[1])])
 def product_detail(request, key):
     slug, pk = key
     def build():

@@ -79,6 +79,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds rendered catalogue pages, keyed by versions that every stock movement bumps. Several
 # processes (gunicorn workers) must share it: set CACHE_URL=redis://... there. Default: this process only.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://comptoir")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "shop.cache.PooledRedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

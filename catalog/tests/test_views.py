@@ -206,3 +206,35 @@ def test_pages_are_served_in_french_under_fr_with_french_money(client, mug):
 
     assert '<html lang="fr">' in html
     assert "1\u00a0234,50\u00a0$" in html
+
+
+def test_visitors_with_and_without_cookies_both_see_a_sale_at_once(client, mug, warehouse,
+                                                                   django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    warehouse.kind = "store"
+    warehouse.save()
+    returning = Client()
+    returning.cookies["sessionid"] = "someone"  # served through the per-request shell, not the whole-page copy
+    for visitor in (client, returning):
+        assert "Only 2 left" in visitor.get(mug.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.stock_sell_in_store(variant=mug.variants.get(), location=warehouse, quantity=1)
+
+    for visitor in (client, returning):
+        assert "Only 1 left" in visitor.get(mug.get_absolute_url()).content.decode()
+
+
+def test_made_up_query_strings_cannot_fill_the_page_cache(client, five_priced_products):
+    from django.core.cache import cache
+
+    url = five_priced_products.get_absolute_url()
+    client.get(url + "?utm_source=0")
+    entries = len(cache._cache)
+
+    for n in range(1, 6):
+        assert client.get(url + f"?utm_source={n}").status_code == 200
+        assert client.get(url + f"?page={n}{'0' * 6}").status_code == 200
+
+    assert len(cache._cache) == entries  # out-of-range pages are never stored, junk parameters never whole
