@@ -51,3 +51,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def warehouse(db):
+    """The location that ships online orders."""
+    from inventory.tests.factories import WarehouseFactory
+
+    return WarehouseFactory(name="Calgary Warehouse", code="wh", priority=0)
+
+
+@pytest.fixture
+def store(db):
+    """A store that sells at its counter and does not ship online orders."""
+    from inventory.tests.factories import LocationFactory
+
+    return LocationFactory(name="Calgary store", code="yyc", city="Calgary", priority=10)

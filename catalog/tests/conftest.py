@@ -2,17 +2,6 @@ import pytest
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
 from inventory import services
-from inventory.tests.factories import LocationFactory, WarehouseFactory
-
-
-@pytest.fixture
-def warehouse(db):
-    return WarehouseFactory(name="Calgary Warehouse", code="wh", priority=0)
-
-
-@pytest.fixture
-def store(db):
-    return LocationFactory(name="Edmonton store", code="yeg", city="Edmonton", priority=10)
 
 
 @pytest.fixture
@@ -22,7 +11,7 @@ def kitchen(db):
 
 @pytest.fixture
 def mug(kitchen, warehouse, store):
-    """A mug with 2 units left online and 5 on the Edmonton store's shelf."""
+    """A mug with 2 units left online and 5 on the Calgary store's shelf."""
     variant = VariantFactory(sku="MUG-1", price="18.00", product__name="Stoneware Mug",
                              product__slug="stoneware-mug", product__category=kitchen)
     services.stock_receive(variant=variant, location=warehouse, quantity=2)

@@ -16,8 +16,8 @@ def test_product_page_shows_price_low_stock_and_the_store_that_has_it(client, mu
     assert response.status_code == 200
     assert "$18.00" in html
     assert "Only 2 left" in html
-    assert "Available in store: Edmonton store" in html
-    assert "Disponible en magasin : Edmonton store" in client.get("/fr" + mug.get_absolute_url()).content.decode()
+    assert "Available in store: Calgary store" in html
+    assert "Disponible en magasin : Calgary store" in client.get("/fr" + mug.get_absolute_url()).content.decode()
     assert 'aria-current="page">Stoneware Mug<' in html  # breadcrumb
 
 
