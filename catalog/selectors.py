@@ -154,9 +154,10 @@ def products_in_category(tree: CategoryTree, category_id: int, *, sort: str):
     return product_cards_queryset().filter(category_id__in=tree.descendant_ids(category_id)).order_by(*SORTS[sort])
 
 
-def home_products(*, featured_limit=8, new_limit=8):
-    featured = product_cards(product_cards_queryset().filter(is_featured=True).order_by("name", "pk")[:featured_limit])
-    newest = product_cards(product_cards_queryset().order_by("-created_at", "-pk")[:new_limit])
+def home_products(tree: CategoryTree, *, featured_limit=8, new_limit=8):
+    visible = product_cards_queryset().filter(category_id__in=list(tree.by_id))
+    featured = product_cards(visible.filter(is_featured=True).order_by("name", "pk")[:featured_limit])
+    newest = product_cards(visible.order_by("-created_at", "-pk")[:new_limit])
     return featured, newest
 
 
@@ -179,6 +180,11 @@ def variant_availability(product: Product) -> list[tuple[ProductVariant, Availab
 
 
 def sitemap_products():
-    return Product.objects.online().filter(variants__is_active=True).distinct().order_by("pk").only(
-        "id", "slug", "updated_at"
+    visible = list(category_tree().by_id)
+    return (
+        Product.objects.online()
+        .filter(category_id__in=visible, variants__is_active=True)
+        .distinct()
+        .order_by("pk")
+        .only("id", "slug", "updated_at")
     )

@@ -29,7 +29,7 @@ class ProductSitemap(Sitemap):
     i18n = True
     alternates = True
     changefreq = "daily"
-    limit = 5000
+    limit = 10_000  # URLs per file, times two languages: well under the protocol's 50,000
 
     def items(self):
         return selectors.sitemap_products()

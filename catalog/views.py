@@ -32,8 +32,8 @@ def _listing_query_ok(query) -> bool:
 @page_cache.whole_page(lambda: [page_cache.CATALOG, page_cache.STOCK_ALL])
 def home(request):
     def build():
-        featured, newest = selectors.home_products()
         tree = selectors.category_tree()
+        featured, newest = selectors.home_products(tree)
         return {
             "title": "",
             "main": render_to_string(

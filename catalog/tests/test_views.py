@@ -78,7 +78,7 @@ def test_store_only_product_is_never_shown_online(client, kitchen, warehouse):
     assert client.get(product.get_absolute_url()).status_code == 404
     assert "Souvenir Tee" not in client.get(kitchen.get_absolute_url()).content.decode()
     assert "Souvenir Tee" not in client.get("/").content.decode()
-    assert "souvenir-tee" not in client.get("/sitemap.xml").content.decode()
+    assert "souvenir-tee" not in client.get("/sitemap-products.xml").content.decode()
 
 
 @pytest.mark.parametrize("path", ["/products/nothing-999999/", "/category/nothing-999999/", "/products/x/",
@@ -189,11 +189,13 @@ def test_home_page_lists_featured_products_with_prices(client, mug):
 
 def test_site_map_page_and_sitemap_xml_list_categories_and_products(client, mug):
     page = client.get(reverse("catalog:site_map")).content.decode()
-    xml = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml").content.decode()
+    sections = [client.get(f"/sitemap-{name}.xml") for name in ("pages", "categories", "products")]
 
     assert "Kitchen" in page
-    assert xml.status_code == 200
-    body = xml.content.decode()
+    assert "/sitemap-products.xml</loc>" in index and "/sitemap-categories.xml</loc>" in index
+    assert all(section.status_code == 200 for section in sections)
+    body = "".join(section.content.decode() for section in sections)
     assert f"{mug.get_absolute_url()}</loc>" in body
     assert "/fr/products/stoneware-mug-" in body
     assert "/category/kitchen-" in body
@@ -238,3 +240,16 @@ def test_made_up_query_strings_cannot_fill_the_page_cache(client, five_priced_pr
         assert client.get(url + f"?page={n}{'0' * 6}").status_code == 200
 
     assert len(cache._cache) == entries  # out-of-range pages are never stored, junk parameters never whole
+
+
+def test_products_under_a_hidden_parent_category_are_hidden_everywhere(client, kitchen, warehouse):
+    mugs = CategoryFactory(name="Mugs", slug="mugs", parent=kitchen)
+    variant = VariantFactory(product__name="Camp Mug", product__category=mugs, product__is_featured=True)
+    services.stock_receive(variant=variant, location=warehouse, quantity=1)
+    kitchen.is_active = False
+    kitchen.save()
+
+    assert "Camp Mug" not in client.get("/").content.decode()
+    assert client.get(mugs.get_absolute_url()).status_code == 404
+    assert client.get(variant.product.get_absolute_url()).status_code == 404
+    assert "camp-mug" not in client.get("/sitemap-products.xml").content.decode()
