@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from catalog import page_cache
 
 from . import forms, services
-from .models import Stock, StockLocation, StockMovement
+from .models import ApiToken, Stock, StockLocation, StockMovement
 
 RECORD_PERMISSION = "inventory.add_stockmovement"
 
@@ -189,3 +189,24 @@ class StockMovementAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
     def sku(self, obj):
         return obj.variant.sku
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys for point-of-sale systems (inventory/api.py). The key is shown once, when the token is added."""
+
+    list_display = ["name", "user", "prefix", "is_active", "created_at", "last_used_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        key = None if change else obj.set_new_key()
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.warning(
+                request,
+                _("Copy this key into the point-of-sale system now; it will not be shown again: %(key)s")
+                % {"key": key},
+            )

@@ -81,3 +81,17 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=255,
                              help_text=_("Why the count differs, e.g. damaged, lost, found."))
+
+
+class ApiMovementForm(forms.Form):
+    """What a point-of-sale system sends to record a sale, a return or a receipt."""
+
+    KINDS = {"in_store_sale", "return", "receipt"}
+
+    kind = forms.ChoiceField(choices=[(k, k) for k in sorted(KINDS)])
+    sku = SkuField(max_length=64)
+    location = forms.ModelChoiceField(queryset=_locations(), to_field_name="code",
+                                      error_messages={"invalid_choice": _("No active location has that code.")})
+    quantity = forms.IntegerField(min_value=1, max_value=1_000_000)
+    reference = forms.CharField(max_length=64, required=False)
+    reason = forms.CharField(max_length=255, required=False)

@@ -5,6 +5,9 @@ inventory.services in the same transaction as the change; nothing else writes St
 summing on_hand_delta (reserved_delta) over a SKU's movements at a location gives its on_hand (reserved).
 """
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -116,6 +119,10 @@ class StockMovement(models.Model):
         _("reference"), max_length=64, blank=True, help_text=_("Order number, supplier delivery note, till receipt…")
     )
     transfer_id = models.UUIDField(_("transfer"), null=True, blank=True, editable=False)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, editable=False,
+        help_text=_("Sent by a point-of-sale system so that a retried request is recorded once."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -135,6 +142,9 @@ class StockMovement(models.Model):
             models.CheckConstraint(
                 condition=~Q(on_hand_delta=0) | ~Q(reserved_delta=0), name="movement_changes_something"
             ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="movement_idempotency_key_once"
+            ),
         ]
 
     def __str__(self):
@@ -147,3 +157,39 @@ class StockMovement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Stock movements are append-only; record a correction instead.")
+
+
+class ApiToken(models.Model):
+    """A key a point-of-sale or back-office system uses to record stock movements as a staff user.
+
+    Only a hash of the key is stored; the key itself is shown once, when the token is created.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("acts as"), related_name="api_tokens", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it, e.g. “Till 2, Calgary”."))
+    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def set_new_key(self) -> str:
+        """Give the token a fresh key (not saved); return the key, the only time it can be read."""
+        key = secrets.token_urlsafe(32)
+        self.prefix = key[:8]
+        self.key_hash = self.hash_key(key)
+        return key

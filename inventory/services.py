@@ -16,13 +16,14 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog import page_cache
 from catalog.models import ProductVariant
 
-from .models import Stock, StockLocation, StockMovement
+from .models import ApiToken, Stock, StockLocation, StockMovement
 
 Kind = StockMovement.Kind
 
@@ -60,7 +61,7 @@ def _locked_stock(variant: ProductVariant, location: StockLocation) -> Stock:
 
 
 def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, reason="", reference="",
-           transfer_id=None) -> StockMovement:
+           transfer_id=None, idempotency_key="") -> StockMovement:
     """Write one change to a locked stock row and its ledger line. Caller holds the row lock."""
     Stock.objects.filter(pk=stock.pk).update(
         on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
@@ -79,6 +80,7 @@ def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, 
         reason=reason[:255],
         reference=reference[:64],
         transfer_id=transfer_id,
+        idempotency_key=idempotency_key,
         created_by=user if user is not None and user.is_authenticated else None,
     )
     return movement
@@ -95,12 +97,12 @@ def _refresh_pages_on_commit(variant_ids) -> None:
 
 @transaction.atomic
 def stock_receive(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
-                  reference="") -> StockMovement:
+                  reference="", idempotency_key="") -> StockMovement:
     """Goods received from a supplier."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
     movement = _apply(stock, kind=Kind.RECEIPT, on_hand_delta=quantity, user=user, reason=reason,
-                      reference=reference)
+                      reference=reference, idempotency_key=idempotency_key)
     _refresh_pages_on_commit([variant.pk])
     return movement
 
@@ -141,7 +143,7 @@ def stock_receive_many(*, lines, user=None, reason="", reference="") -> int:
 
 @transaction.atomic
 def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None,
-                        reason="", reference="") -> StockMovement:
+                        reason="", reference="", idempotency_key="") -> StockMovement:
     """A sale at a store's counter: the units leave the shelf and are no longer sellable online."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
@@ -155,19 +157,19 @@ def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, qua
             ) % {"count": stock.available, "sku": variant.sku, "location": location.name},
         )
     movement = _apply(stock, kind=Kind.IN_STORE_SALE, on_hand_delta=-quantity, user=user, reason=reason,
-                      reference=reference)
+                      reference=reference, idempotency_key=idempotency_key)
     _refresh_pages_on_commit([variant.pk])
     return movement
 
 
 @transaction.atomic
 def stock_return(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
-                 reference="") -> StockMovement:
+                 reference="", idempotency_key="") -> StockMovement:
     """Goods brought back in sellable condition go back on the shelf."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
     movement = _apply(stock, kind=Kind.RETURN, on_hand_delta=quantity, user=user, reason=reason,
-                      reference=reference)
+                      reference=reference, idempotency_key=idempotency_key)
     _refresh_pages_on_commit([variant.pk])
     return movement
 
@@ -298,3 +300,24 @@ def stock_ship(*, allocations, reference="", user=None) -> None:
         _apply(stock, kind=Kind.ONLINE_SALE, on_hand_delta=-a.quantity, reserved_delta=-a.quantity, user=user,
                reference=reference)
     _refresh_pages_on_commit([a.variant_id for a in allocations])
+
+
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new key for a point-of-sale system; returns the token and the key, which is never shown again."""
+    token = ApiToken(user=user, name=name)
+    key = token.set_new_key()
+    token.save()
+    return token, key
+
+
+def api_token_user(key: str):
+    """The active staff user behind a key, or None; notes when the token was last used."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), is_active=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -108,3 +108,30 @@ def test_counter_sales_and_online_orders_share_the_last_units_of_a_store_that_sh
     assert stock.on_hand == 5 - sold_in_store
     assert stock.reserved == stock.on_hand  # every unit left is held for an online order
     assert_ledger_matches_stock()
+
+
+def test_a_till_retrying_the_same_sale_at_the_same_instant_records_it_once(django_user_model):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    variant = VariantFactory(sku="TILL-RETRY")
+    store = LocationFactory(code="yyc")
+    services.stock_receive(variant=variant, location=store, quantity=10)
+    user = django_user_model.objects.create_user("till")
+    user.user_permissions.set(Permission.objects.filter(codename="add_stockmovement"))
+    _token, key = services.api_token_create(user=user, name="Till")
+    body = {"kind": "in_store_sale", "sku": "TILL-RETRY", "location": "yyc", "quantity": 1}
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": "receipt-77-line-1"}
+
+    def send():
+        response = Client().post("/api/v1/stock/movements/", body, content_type="application/json", headers=headers)
+        return response.status_code, response.json()["id"]
+
+    outcomes = race([send for _ in range(12)])
+
+    assert [kind for kind, _ in outcomes].count("ok") == 12, outcomes
+    statuses = sorted(status for _, (status, _id) in outcomes)
+    assert statuses == [200] * 11 + [201]
+    assert len({movement_id for _, (_s, movement_id) in outcomes}) == 1
+    assert Stock.objects.get(variant=variant).on_hand == 9
+    assert_ledger_matches_stock()
