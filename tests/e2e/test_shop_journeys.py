@@ -223,3 +223,25 @@ def test_the_browser_tab_names_the_page_then_the_shop(page: Page):
         titles.append(page.title())
 
     assert titles == ["comptoir", "Stoneware Mug · comptoir", "Page not found · comptoir"]
+
+
+def test_a_shopper_switches_to_french_and_keeps_browsing_in_french(page: Page, warehouse, store):
+    kitchen = CategoryFactory(name="Kitchen", slug="kitchen")
+    mug = VariantFactory(sku="MUG-FR", price=Decimal("1234.50"), product__name="Stoneware Mug",
+                         product__category=kitchen)
+    services.stock_receive(variant=mug, location=warehouse, quantity=2)
+    services.stock_receive(variant=mug, location=store, quantity=4)
+
+    page.goto(mug.product.get_absolute_url())
+    expect(page.get_by_text("Only 2 left", exact=True)).to_be_visible()
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="français").click()
+
+    expect(page).to_have_url(re.compile(r"/fr/products/"))
+    main = page.get_by_role("main")
+    expect(main.get_by_text("1\u00a0234,50\u00a0$", exact=True)).to_be_visible()
+    expect(main.get_by_text("Plus que 2", exact=True)).to_be_visible()
+    expect(main.get_by_text("Disponible en magasin : Calgary store", exact=True)).to_be_visible()
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link", name="Kitchen").click()
+    expect(page).to_have_url(re.compile(r"/fr/category/kitchen-"))
+    expect(page.get_by_label("Trier par")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
