@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog import page_cache
 from catalog.models import ProductVariant
+from catalog.services import catalog_pages_refresh_after_stock_change
 
 from .models import ApiToken, Stock, StockLocation, StockMovement
 
@@ -91,7 +91,8 @@ def _refresh_pages_on_commit(variant_ids) -> None:
     product_ids = {p for p, _c in rows}
     category_ids = {c for _p, c in rows}
     transaction.on_commit(
-        partial(page_cache.stock_changed, product_ids=product_ids, category_ids=category_ids), robust=True
+        partial(catalog_pages_refresh_after_stock_change, product_ids=product_ids, category_ids=category_ids),
+        robust=True,
     )
 
 

@@ -253,3 +253,19 @@ def test_products_under_a_hidden_parent_category_are_hidden_everywhere(client, k
     assert client.get(mugs.get_absolute_url()).status_code == 404
     assert client.get(variant.product.get_absolute_url()).status_code == 404
     assert "camp-mug" not in client.get("/sitemap-products.xml").content.decode()
+
+
+def test_a_parent_category_page_refreshes_when_a_subcategory_product_moves(
+    client, kitchen, warehouse, django_capture_on_commit_callbacks
+):
+    mugs = CategoryFactory(name="Mugs", slug="mugs", parent=kitchen)
+    camp_mugs = CategoryFactory(name="Camp mugs", slug="camp-mugs", parent=mugs)
+    variant = VariantFactory(product__name="Enamel Mug", product__category=camp_mugs)
+    services.stock_receive(variant=variant, location=warehouse, quantity=2)
+    assert "Only 2 left" in client.get(kitchen.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.stock_reserve(lines=[(variant.pk, 1)])
+
+    assert "Only 1 left" in client.get(kitchen.get_absolute_url()).content.decode()
+    assert "Only 1 left" in client.get(mugs.get_absolute_url()).content.decode()
