@@ -74,6 +74,7 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["category", "name"], name="product_category_name"),
             models.Index(fields=["is_featured"], name="product_featured", condition=Q(is_featured=True)),
+            models.Index(fields=["-created_at", "-id"], name="product_newest"),
         ]
 
     def __str__(self):

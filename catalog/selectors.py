@@ -3,7 +3,7 @@ queries, whatever the number of products on the page."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 
 from inventory.selectors import Availability, availability_by_variant, online_available_by_product
@@ -112,24 +112,39 @@ def _active_variants():
     return ProductVariant.objects.filter(is_active=True).order_by("position", "pk")
 
 
-def product_cards_queryset():
-    return (
+def _active_skus_of_outer_product():
+    return ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
+
+
+def listable_products(category_ids, *, sort: str = DEFAULT_SORT):
+    """Products a visitor may see in these categories (with at least one active SKU), in the order asked.
+
+    Prices are aggregated afterwards for the page shown only (product_cards); sorting by price uses a
+    per-product subquery instead of grouping every product of the category.
+    """
+    queryset = (
         Product.objects.online()
-        .annotate(
-            min_price=Min("variants__price", filter=Q(variants__is_active=True)),
-            max_price=Max("variants__price", filter=Q(variants__is_active=True)),
-            first_variant_id=Min("variants__id", filter=Q(variants__is_active=True)),
-            variant_count=Count("variants", filter=Q(variants__is_active=True)),
-        )
-        .filter(min_price__isnull=False)
+        .filter(category_id__in=list(category_ids))
+        .filter(Exists(_active_skus_of_outer_product()))
         .only("id", "name", "slug", "created_at")
     )
+    if sort in ("price", "-price"):
+        lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
+        queryset = queryset.annotate(min_price=Subquery(lowest))
+    return queryset.order_by(*SORTS[sort])
 
 
 def product_cards(products) -> list[ProductCard]:
-    """Turn a page of product_cards_queryset() rows into cards: two more queries, whatever the page size."""
+    """Turn a page of listable_products() into cards: three more queries, whatever the page size."""
     products = list(products)
     ids = [p.pk for p in products]
+    prices = {
+        row["product_id"]: row
+        for row in ProductVariant.objects.filter(product_id__in=ids, is_active=True)
+        .values("product_id")
+        .annotate(low=Min("price"), high=Max("price"), first_id=Min("id"), count=Count("id"))
+        .order_by()
+    }
     images: dict[int, ProductImage] = {}
     for image in ProductImage.objects.filter(product_id__in=ids).order_by("product_id", "-position", "-pk"):
         images[image.product_id] = image  # ends on the first by position
@@ -139,24 +154,25 @@ def product_cards(products) -> list[ProductCard]:
             id=p.pk,
             name=p.name,
             slug=p.slug,
-            min_price=p.min_price,
-            max_price=p.max_price,
+            min_price=prices[p.pk]["low"],
+            max_price=prices[p.pk]["high"],
             image=images.get(p.pk),
             online_available=available[p.pk],
-            variant_count=p.variant_count,
-            default_variant_id=p.first_variant_id,
+            variant_count=prices[p.pk]["count"],
+            default_variant_id=prices[p.pk]["first_id"],
         )
         for p in products
+        if p.pk in prices  # a SKU switched off since the page's rows were read
     ]
 
 
 def products_in_category(tree: CategoryTree, category_id: int, *, sort: str):
-    return product_cards_queryset().filter(category_id__in=tree.descendant_ids(category_id)).order_by(*SORTS[sort])
+    return listable_products(tree.descendant_ids(category_id), sort=sort)
 
 
 def home_products(tree: CategoryTree, *, featured_limit=8, new_limit=8):
-    visible = product_cards_queryset().filter(category_id__in=list(tree.by_id))
-    featured = product_cards(visible.filter(is_featured=True).order_by("name", "pk")[:featured_limit])
+    visible = listable_products(tree.by_id)
+    featured = product_cards(visible.filter(is_featured=True)[:featured_limit])
     newest = product_cards(visible.order_by("-created_at", "-pk")[:new_limit])
     return featured, newest
 

@@ -163,10 +163,10 @@ def test_category_page_query_count_does_not_grow_with_the_page_size(
     category_tree()  # the menu's tree is cached; count only the page's own queries
 
     settings.SHOP_PRODUCTS_PER_PAGE = 2
-    with django_assert_num_queries(4):  # count, products, pictures, availability
+    with django_assert_num_queries(5):  # count, products, prices of the page, pictures, availability
         client.get(kitchen.get_absolute_url())
     settings.SHOP_PRODUCTS_PER_PAGE = 12
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(kitchen.get_absolute_url() + "?sort=price")
 
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 from tqdm import tqdm
 
 from catalog import demo
@@ -25,6 +26,9 @@ class Command(BaseCommand):
 
             loaded = demo.catalogue_products_seed(count=products, progress=progress)
             self.stdout.write(f"Standard catalogue products created: {loaded}")
+            if loaded and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
+                    cursor.execute("ANALYZE")
         for line in accounts:
             self.stdout.write(f"Demo account: {line}")
         self.stdout.write(self.style.SUCCESS("Demo shop ready."))
