@@ -1,11 +1,12 @@
 """Versioned page cache for the catalogue.
 
-A cached page's key carries the current value of every version it depends on:
+A cached page is stored with the value of every version it depends on when it was built, and is served only while
+those are still the current values (page and versions come back in one round trip):
 - ``catalog`` — bumped by any catalogue edit (product, variant, category, image, location);
 - ``stock:product:<id>`` and ``stock:category:<id>`` — bumped after every stock movement of that product;
 - ``stock:all`` — bumped after every stock movement (home page).
-A bump makes new keys, so a page rendered before a movement is never served after it. Versions start from the
-clock, never from 1, so a version key that the cache evicted cannot come back with an old value.
+A bump changes the current value, so a page rendered before a movement is never served after it. Versions start
+from the clock, never from 1, so a version key that the cache evicted cannot come back with an old value.
 
 The cache is best effort: if it is unreachable, pages are rendered from the database.
 """
@@ -84,21 +85,25 @@ def catalog_changed() -> None:
 
 
 def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
-    """Return the cached value for parts+versions, or build() it and cache it if store(value) allows."""
+    """Return the cached value for parts if it was built under the current versions; else build() it and cache it
+    (with those versions) if store(value) allows."""
+    key = "page:" + hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=16).hexdigest()
+    version_keys = [_vkey(name) for name in version_names]
     try:
-        values = versions_get(version_names)
-        raw = ":".join(str(p) for p in parts) + "|" + ":".join(str(v) for v in values)
-        key = "page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-        hit = cache.get(key)
+        found = cache.get_many([key, *version_keys])
+        current = [found.get(k) for k in version_keys]
+        hit = found.get(key)
+        if hit is not None and None not in current and hit[0] == current:
+            return hit[1]
+        if None in current:
+            current = versions_get(version_names)
     except Exception:
         logger.exception("Page cache unavailable; rendering from the database")
         return build()
-    if hit is not None:
-        return hit
     value = build()
     if store(value):
         try:
-            cache.set(key, value, timeout=settings.SHOP_PAGE_CACHE_SECONDS)
+            cache.set(key, (current, value), timeout=settings.SHOP_PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("Could not store a page in the cache")
     return value
