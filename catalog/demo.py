@@ -108,6 +108,20 @@ def locations_seed() -> dict[str, StockLocation]:
     return found
 
 
+def pickup_methods_seed(locations: dict[str, StockLocation]) -> None:
+    """Free in-store pickup at each store."""
+    from orders.models import DeliveryMethod
+
+    for position, location in enumerate(loc for loc in locations.values() if loc.kind == StockLocation.Kind.STORE):
+        DeliveryMethod.objects.get_or_create(
+            code=f"pickup-{location.code}",
+            defaults={"name": f"Pick up in store: {location.name}",
+                      "name_fr": f"Cueillette en magasin : {location.name}",
+                      "kind": DeliveryMethod.Kind.PICKUP, "price": Decimal("0"), "handling_fee": Decimal("0"),
+                      "pickup_location": location, "days_min": 1, "days_max": 3, "position": 10 + position},
+        )
+
+
 def categories_seed() -> dict[str, Category]:
     found = {}
     for position, name in enumerate(TOP_CATEGORIES):
@@ -149,6 +163,7 @@ def _sku(name: str, suffix: str = "") -> str:
 @transaction.atomic
 def demo_products_seed(*, with_images: bool = True) -> int:
     locations = locations_seed()
+    pickup_methods_seed(locations)
     categories = categories_seed()
     created = 0
     receipts = []

@@ -110,9 +110,10 @@ def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
 
 
 def whole_page(version_names, *, query_ok=lambda query: not query):
-    """Serve anonymous visitors (a GET with no cookie at all) a cached copy of the whole HTML page.
+    """Serve anonymous visitors (a GET with no session or other personal cookie) a cached copy of the whole page.
 
-    Such a visitor has no session, messages or account, so the page shell is the same for all of them; the page
+    Such a visitor has no cart, messages or account, so the page shell is the same for all of them (forms carry a
+    CSRF placeholder that shop.middleware fills in per visitor); the page
     is keyed by its full address and the same versions as its fragment, so a stock movement refreshes it too.
     Anything else (cookies, other methods, unexpected query strings) goes through the view as usual, as does any
     response that is not a plain 200, sets a cookie, holds a CSRF token or changed the session.
@@ -121,7 +122,8 @@ def whole_page(version_names, *, query_ok=lambda query: not query):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "GET" or request.COOKIES or not query_ok(request.GET):
+            personal_cookies = set(request.COOKIES) - {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+            if request.method != "GET" or personal_cookies or not query_ok(request.GET):
                 return view(request, *args, **kwargs)
             fresh = []
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,8 @@ def home(request):
         return {
             "title": "",
             "main": render_to_string(
-                "catalog/home_main.html", {"featured": featured, "newest": newest, "categories": tree.roots}
+                "catalog/home_main.html",
+                {"featured": featured, "newest": newest, "categories": tree.roots, "next": reverse("catalog:home")},
             ),
         }
 
@@ -75,6 +77,7 @@ def category_detail(request, key):
             "page_range": list(paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)),
             "sort": sort,
             "sorts": sort_choices(),
+            "next": f"{node.get_absolute_url()}?sort={sort}&page={page_obj.number}",
         }
         return {
             "title": node.name,

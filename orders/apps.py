@@ -7,3 +7,11 @@ class OrdersConfig(AppConfig):
 
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        # Sign-in happens in Django's (later allauth's) views: this is the one place to hear of it.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .services.cart import cart_merge_on_login
+
+        user_logged_in.connect(cart_merge_on_login, dispatch_uid="orders.cart_merge_on_login")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "inventory",
     "orders",
     "crm",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "shop.middleware.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "catalog.context_processors.navigation",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -149,6 +152,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens after commit, inside the request: fail fast when the broker is down or hangs (the outbox
+# sweep sends what could not be enqueued). Without socket_timeout a publish to a silent broker waits forever.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    # Emails whose after-commit task never ran or failed; expires so sweeps do not pile up while workers are down.
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 # Security
 SESSION_COOKIE_HTTPONLY = True
@@ -168,6 +180,9 @@ SHOP_LOW_STOCK_DISPLAY = env.int("SHOP_LOW_STOCK_DISPLAY", default=5)
 # Safety net only: every stock movement and catalogue edit already bumps the version in the page keys.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
 SHOP_THUMBNAIL_SIZES = {"small": 160, "medium": 480, "large": 960}
+SHOP_ORDER_PREFIX = env.str("SHOP_ORDER_PREFIX", default="C-")
+# Links in emails point here (there is no request when Celery renders or sends an email).
+SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

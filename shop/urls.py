@@ -17,6 +17,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
+    path("", include("orders.urls")),
     prefix_default_language=False,
 )
 if settings.SHOP_SERVE_MEDIA:

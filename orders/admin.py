@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine, TaxRate
+from .services.status import TransitionNotAllowed, order_transition
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):
+    list_display = ["province", "name", "rate", "on_shipping"]
+    list_filter = ["province", "name"]
+    list_editable = ["rate", "on_shipping"]
+
+
+@admin.register(DeliveryMethod)
+class DeliveryMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "price", "handling_fee", "days_min", "days_max", "is_active", "position"]
+    list_filter = ["kind", "is_active"]
+    list_editable = ["price", "handling_fee", "is_active", "position"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["sku", "name", "unit_price", "quantity", "line_total"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderTaxLineInline(admin.TabularInline):
+    model = OrderTaxLine
+    extra = 0
+    can_delete = False
+    fields = ["name", "rate", "base", "amount"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "status", "note", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _move_action(target, description):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        moved, refused = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                with transaction.atomic():
+                    order_transition(order=order, to=target, user=request.user)
+                moved += 1
+            except TransitionNotAllowed as error:
+                refused.append(f"{order.number}: {error}")
+        if moved:
+            modeladmin.message_user(request, ngettext("%(n)d order updated.", "%(n)d orders updated.", moved)
+                                    % {"n": moved}, messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+
+    action.__name__ = f"mark_{target}"
+    return action
+
+
+S = Order.Status
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "created_at", "ship_name", "email", "ship_province", "status", "payment_method",
+                    "total"]
+    list_filter = ["status", "payment_method", "created_at", "ship_province", "delivery_method"]
+    search_fields = ["number", "email", "ship_name", "lines__sku"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["number", "status", "user", "language", "created_at", "updated_at", "delivery_method",
+                       "delivery_label", "payment_method", "subtotal", "shipping", "handling", "discount",
+                       "tax_total", "total"]
+    fields = ["number", "status", "created_at", "updated_at", "user", "language", "email", "phone", "ship_name",
+              "ship_address", "ship_city", "ship_province", "ship_postal_code", "delivery_method", "delivery_label",
+              "payment_method", "subtotal", "shipping", "handling", "discount", "tax_total", "total"]
+    inlines = [OrderLineInline, OrderTaxLineInline, OrderEventInline]
+    actions = [
+        _move_action(S.PAID, _("Mark as paid (payment received)")),
+        _move_action(S.PREPARING, _("Mark as being prepared")),
+        _move_action(S.SHIPPED, _("Mark as shipped")),
+        _move_action(S.DELIVERED, _("Mark as delivered")),
+        _move_action(S.CANCELLED, _("Cancel (releases the reserved stock)")),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

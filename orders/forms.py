@@ -1,0 +1,80 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeliveryMethod, Order, Province
+from .services.cart import MAX_QUANTITY
+
+# First letter of a Canadian postal code -> the provinces it serves (Canada Post's forward sortation areas).
+POSTAL_PREFIXES = {
+    "A": {"NL"}, "B": {"NS"}, "C": {"PE"}, "E": {"NB"}, "G": {"QC"}, "H": {"QC"}, "J": {"QC"},
+    "K": {"ON"}, "L": {"ON"}, "M": {"ON"}, "N": {"ON"}, "P": {"ON"}, "R": {"MB"}, "S": {"SK"}, "T": {"AB"},
+    "V": {"BC"}, "X": {"NT", "NU"}, "Y": {"YT"},
+}
+POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1,
+        error_messages={"invalid": _("Enter a whole number of items.")},
+    )
+
+
+class CartLineForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY,
+        error_messages={"invalid": _("Enter a whole number of items.")},
+    )
+
+
+class RemoveFromCartForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CheckoutForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), help_text=_("We send the order confirmation here."))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    ship_name = forms.CharField(label=_("Full name"), max_length=120)
+    delivery_method = forms.ModelChoiceField(
+        label=_("Delivery"), queryset=DeliveryMethod.objects.filter(is_active=True), empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    ship_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    ship_city = forms.CharField(label=_("City"), max_length=100, required=False)
+    ship_province = forms.ChoiceField(label=_("Province or territory"), choices=[("", "—")] + Province.choices,
+                                      required=False)
+    ship_postal_code = forms.CharField(label=_("Postal code"), max_length=7, required=False,
+                                       help_text=_("For example T2P 1J9."))
+    payment_method = forms.ChoiceField(label=_("Payment"), choices=Order.PaymentMethod.choices,
+                                       initial=Order.PaymentMethod.CHEQUE, widget=forms.RadioSelect)
+
+    def __init__(self, *args, language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_method"].label_from_instance = lambda m: m.label(language)
+
+    def clean_ship_postal_code(self):
+        raw = self.cleaned_data["ship_postal_code"].strip().upper()
+        if not raw:
+            return ""
+        match = POSTAL_CODE.match(raw)
+        if match is None:
+            raise forms.ValidationError(_("Enter a Canadian postal code such as T2P 1J9."))
+        return f"{match.group(1)} {match.group(2)}"
+
+    def clean(self):
+        data = super().clean()
+        delivery = data.get("delivery_method")
+        if delivery is None or delivery.kind == DeliveryMethod.Kind.PICKUP:
+            return data
+        for name in ("ship_address", "ship_city", "ship_province", "ship_postal_code"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Needed to deliver your order."))
+        code, province = data.get("ship_postal_code"), data.get("ship_province")
+        if code and province and province not in POSTAL_PREFIXES.get(code[0], set()):
+            self.add_error("ship_postal_code",
+                           _("This postal code is not in %(province)s.") % {"province": Province(province).label})
+        return data

@@ -1,0 +1,264 @@
+"""Carts, the rates a checkout needs (sales taxes, delivery methods) and orders with their timeline.
+
+An order copies what it sold — SKU, name, unit price, tax rates and amounts — when it is placed, so later catalogue
+or tax changes never alter it. Its stock is held through inventory.services.stock_reserve, recorded per line and
+location in OrderAllocation so that it can be released or shipped exactly.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Province(models.TextChoices):
+    AB = "AB", _("Alberta")
+    BC = "BC", _("British Columbia")
+    MB = "MB", _("Manitoba")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    NS = "NS", _("Nova Scotia")
+    NT = "NT", _("Northwest Territories")
+    NU = "NU", _("Nunavut")
+    ON = "ON", _("Ontario")
+    PE = "PE", _("Prince Edward Island")
+    QC = "QC", _("Quebec")
+    SK = "SK", _("Saskatchewan")
+    YT = "YT", _("Yukon")
+
+
+class Cart(models.Model):
+    """A guest's cart (found through the session) or a signed-in customer's (found through the user)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="cart", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self):
+        return f"Cart {self.pk}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE)
+    variant = models.ForeignKey("catalog.ProductVariant", related_name="+", on_delete=models.CASCADE)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cart_one_line_per_sku"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant_id}"
+
+
+class TaxRate(models.Model):
+    """A sales tax charged on deliveries to a province (GST, HST, PST, QST). Edited by staff when rates change."""
+
+    province = models.CharField(_("province"), max_length=2, choices=Province.choices)
+    name = models.CharField(_("name"), max_length=20, help_text=_("As printed on receipts, e.g. GST, HST, QST."))
+    rate = models.DecimalField(
+        _("rate (%)"), max_digits=6, decimal_places=3,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    on_shipping = models.BooleanField(_("applies to shipping and handling"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("sales tax rate")
+        verbose_name_plural = _("sales tax rates")
+        ordering = ["province", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="tax_one_rate_per_name")]
+
+    def __str__(self):
+        return f"{self.name} {self.rate}% ({self.province})"
+
+
+class DeliveryMethod(models.Model):
+    class Kind(models.TextChoices):
+        SHIP = "ship", _("Delivered to the address")
+        PICKUP = "pickup", _("Picked up in store")
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SHIP)
+    price = models.DecimalField(_("price (CAD)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+    handling_fee = models.DecimalField(
+        _("handling and packaging fee (CAD)"), **MONEY, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    pickup_location = models.ForeignKey(
+        "inventory.StockLocation", verbose_name=_("pickup store"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    days_min = models.PositiveIntegerField(_("business days, at the earliest"), default=2)
+    days_max = models.PositiveIntegerField(_("business days, at the latest"), default=7)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("delivery method")
+        verbose_name_plural = _("delivery methods")
+        ordering = ["position", "price"]
+
+    def __str__(self):
+        return self.name
+
+    def label(self, language: str) -> str:
+        return self.name_fr if language.startswith("fr") and self.name_fr else self.name
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_customer_list(self):
+        return self.select_related("user").order_by("-created_at")
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PAID = "paid", _("Paid")
+        PREPARING = "preparing", _("Being prepared")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PaymentMethod(models.TextChoices):
+        CHEQUE = "cheque", _("Cheque")
+
+    number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer account"), null=True, blank=True,
+        related_name="orders", on_delete=models.SET_NULL,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    ship_name = models.CharField(_("name"), max_length=120)
+    ship_address = models.CharField(_("address"), max_length=200)
+    ship_city = models.CharField(_("city"), max_length=100)
+    ship_province = models.CharField(_("province"), max_length=2, choices=Province.choices)
+    ship_postal_code = models.CharField(_("postal code"), max_length=7)
+    ship_country = models.CharField(_("country"), max_length=2, default="CA")
+    delivery_method = models.ForeignKey(
+        DeliveryMethod, verbose_name=_("delivery method"), related_name="orders", on_delete=models.PROTECT
+    )
+    delivery_label = models.CharField(_("delivery"), max_length=100)
+    payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
+    subtotal = models.DecimalField(_("items"), **MONEY)
+    shipping = models.DecimalField(_("shipping"), **MONEY)
+    handling = models.DecimalField(_("handling and packaging"), **MONEY)
+    discount = models.DecimalField(_("discounts"), **MONEY, default=Decimal("0"))
+    tax_total = models.DecimalField(_("taxes"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="order_status_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=models.F("subtotal") + models.F("shipping") + models.F("handling")
+                            - models.F("discount") + models.F("tax_total")),
+                name="order_total_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("orders:order_detail", kwargs={"number": self.number}) + f"?t={self.access_token}"
+
+    @property
+    def access_token(self) -> str:
+        """Proof, carried in emailed links, that whoever opens the order page was sent it."""
+        return signing.Signer(salt="orders.access").sign(self.number).split(":", 1)[1]
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.PAID, self.Status.PREPARING)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+    variant = models.ForeignKey("catalog.ProductVariant", related_name="order_lines", on_delete=models.PROTECT)
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("product"), max_length=250)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), **MONEY)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderTaxLine(models.Model):
+    order = models.ForeignKey(Order, related_name="tax_lines", on_delete=models.CASCADE)
+    name = models.CharField(_("tax"), max_length=20)
+    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
+    base = models.DecimalField(_("taxed amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name} {self.rate}%"
+
+
+class OrderAllocation(models.Model):
+    """Units of an order line held at one stock location (what stock_reserve returned)."""
+
+    line = models.ForeignKey(OrderLine, related_name="allocations", on_delete=models.CASCADE)
+    stock = models.ForeignKey("inventory.Stock", related_name="+", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField()
+    released = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.quantity} @ stock {self.stock_id}"
+
+
+class OrderEvent(models.Model):
+    """One step of the order's timeline, as the customer and staff see it."""
+
+    order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
+    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order timeline")
+
+    def __str__(self):
+        return f"{self.order_id}: {self.status}"

@@ -1,0 +1,24 @@
+"""Canadian sales tax rates in force in 2026 and the standard delivery: seeded by a migration, editable in the
+admin when they change. Takes the model classes so the migration can pass its historical models."""
+
+from decimal import Decimal
+
+RATES = [  # province, name, rate %
+    ("AB", "GST", "5"), ("BC", "GST", "5"), ("BC", "PST", "7"), ("MB", "GST", "5"), ("MB", "PST", "7"),
+    ("NB", "HST", "15"), ("NL", "HST", "15"), ("NS", "HST", "14"), ("NT", "GST", "5"), ("NU", "GST", "5"),
+    ("ON", "HST", "13"), ("PE", "HST", "15"), ("QC", "GST", "5"), ("QC", "QST", "9.975"), ("SK", "GST", "5"),
+    ("SK", "PST", "6"), ("YT", "GST", "5"),
+]
+
+
+def rates_and_delivery_seed(TaxRate, DeliveryMethod) -> None:
+    for position, (province, name, rate) in enumerate(RATES):
+        TaxRate.objects.get_or_create(province=province, name=name,
+                                      defaults={"rate": Decimal(rate), "position": position, "on_shipping": True})
+    DeliveryMethod.objects.get_or_create(
+        code="standard",
+        defaults={"name": "Standard delivery (flat rate, anywhere in Canada)",
+                  "name_fr": "Livraison standard (tarif unique, partout au Canada)",
+                  "kind": "ship", "price": Decimal("12.00"), "handling_fee": Decimal("2.50"),
+                  "days_min": 3, "days_max": 8, "position": 0},
+    )

@@ -1,0 +1,166 @@
+"""The cart: every change checks live stock and says plainly what happened. Prices always come from the database."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Product, ProductVariant
+from inventory.selectors import availability_by_variant
+
+from ..models import Cart, CartLine
+
+MAX_QUANTITY = 999
+
+
+@dataclass(frozen=True)
+class CartChange:
+    quantity: int  # what the cart now holds of that SKU
+    message: str
+    level: str  # "success", "warning" or "error" (django.contrib.messages levels by name)
+
+
+@dataclass(frozen=True)
+class CartRow:
+    variant: ProductVariant
+    quantity: int
+    available: int
+
+    @property
+    def name(self) -> str:
+        product = self.variant.product.name
+        return f"{product} — {self.variant.label}" if self.variant.label else product
+
+    @property
+    def sku(self) -> str:
+        return self.variant.sku
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.variant.price
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.variant.price * self.quantity
+
+
+def _sellable_variant(variant_id) -> ProductVariant | None:
+    try:
+        variant_id = int(variant_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        ProductVariant.objects.select_related("product")
+        .filter(pk=variant_id, is_active=True, product__in=Product.objects.online())
+        .first()
+    )
+
+
+def _name(variant: ProductVariant) -> str:
+    return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name
+
+
+def _set(cart: Cart, variant: ProductVariant, wanted: int) -> CartChange:
+    available = availability_by_variant([variant.pk])[variant.pk].online
+    name = _name(variant)
+    if available <= 0:
+        CartLine.objects.filter(cart=cart, variant=variant).delete()
+        return CartChange(0, _("Sorry, %(name)s is out of stock online.") % {"name": name}, "error")
+    quantity = min(wanted, available, MAX_QUANTITY)
+    CartLine.objects.update_or_create(cart=cart, variant=variant, defaults={"quantity": quantity})
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    if quantity < wanted:
+        return CartChange(
+            quantity,
+            _("Only %(count)d left of %(name)s — quantity set to %(count)d.") % {"count": quantity, "name": name},
+            "warning",
+        )
+    return CartChange(quantity, _("%(name)s: %(count)d in your cart.") % {"name": name, "count": quantity}, "success")
+
+
+@transaction.atomic
+def cart_add(*, cart: Cart, variant_id, quantity: int) -> CartChange:
+    variant = _sellable_variant(variant_id)
+    if variant is None:
+        return CartChange(0, _("That product is not sold online."), "error")
+    current = CartLine.objects.filter(cart=cart, variant=variant).values_list("quantity", flat=True).first() or 0
+    return _set(cart, variant, current + quantity)
+
+
+@transaction.atomic
+def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartChange:
+    if quantity == 0:
+        return cart_remove(cart=cart, variant_id=variant_id)
+    variant = _sellable_variant(variant_id)
+    if variant is None:
+        CartLine.objects.filter(cart=cart, variant_id=_as_int(variant_id)).delete()
+        return CartChange(0, _("That product is no longer sold online; it was removed from your cart."), "error")
+    return _set(cart, variant, quantity)
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def cart_remove(*, cart: Cart, variant_id) -> CartChange:
+    line = CartLine.objects.select_related("variant__product").filter(cart=cart, variant_id=_as_int(variant_id)).first()
+    if line is None:
+        return CartChange(0, _("That product was not in your cart."), "warning")
+    line.delete()
+    return CartChange(0, _("%(name)s was removed from your cart.") % {"name": _name(line.variant)}, "success")
+
+
+@transaction.atomic
+def cart_merge(*, source: Cart, into: Cart) -> None:
+    """A guest signs in: what they put in the cart as a guest joins their saved cart (quantities add up)."""
+    for line in source.lines.select_related("variant"):
+        target, created = CartLine.objects.get_or_create(cart=into, variant=line.variant,
+                                                         defaults={"quantity": line.quantity})
+        if not created:
+            CartLine.objects.filter(pk=target.pk).update(quantity=F("quantity") + line.quantity)
+    source.delete()
+
+
+def cart_rows(cart: Cart | None) -> list[CartRow]:
+    """The cart's lines with today's prices and availability, in two queries."""
+    if cart is None:
+        return []
+    lines = list(cart.lines.select_related("variant__product").order_by("added_at", "pk"))
+    available = availability_by_variant([line.variant_id for line in lines])
+    return [CartRow(line.variant, line.quantity, available[line.variant_id].online) for line in lines]
+
+
+def cart_summary(cart_id: int | None) -> tuple[int, Decimal]:
+    """Item count and total for the header, in one query."""
+    if cart_id is None:
+        return 0, Decimal("0.00")
+    totals = CartLine.objects.filter(cart_id=cart_id).aggregate(
+        count=Sum("quantity"), total=Sum(F("quantity") * F("variant__price"))
+    )
+    return totals["count"] or 0, totals["total"] or Decimal("0.00")
+
+
+def cart_clamp_to_stock(*, cart: Cart) -> list[str]:
+    """After a sell-out at checkout: bring every line down to what can still be sold; say what changed."""
+    said = []
+    for row in cart_rows(cart):
+        if row.quantity > row.available:
+            said.append(_set(cart, row.variant, row.quantity).message)
+    return said
+
+
+def cart_merge_on_login(sender, request, user, **kwargs) -> None:
+    """The guest cart of this session joins the customer's saved cart."""
+    session = getattr(request, "session", None)
+    guest_id = session.pop("cart_id", None) if session is not None else None
+    guest = Cart.objects.filter(pk=guest_id, user__isnull=True).first() if guest_id else None
+    if guest is None:
+        return
+    saved, _created = Cart.objects.get_or_create(user=user)
+    cart_merge(source=guest, into=saved)

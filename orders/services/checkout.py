@@ -1,0 +1,125 @@
+"""Placing an order: one transaction creates the order, freezes its prices and taxes, reserves its stock through
+the inventory's one reservation rule, empties the cart and writes the acknowledgement email to the outbox.
+If any SKU sold out meanwhile, nothing at all is created."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from outbox.services import email_queue
+
+from inventory import services as stock_services
+
+from ..models import Cart, DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
+from .cart import cart_rows
+from .pricing import quote_build
+
+
+class CheckoutError(ValueError):
+    """The order cannot be placed as asked; the message is for the customer."""
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    email: str
+    phone: str
+    ship_name: str
+    ship_address: str
+    ship_city: str
+    ship_province: str
+    ship_postal_code: str
+    delivery_method_id: int
+    payment_method: str
+
+    def as_session(self) -> dict:
+        return dict(self.__dict__)
+
+
+def delivery_province(details: CheckoutDetails, delivery: DeliveryMethod) -> str:
+    """Taxes follow where the goods are handed over: the address, or the store for a pickup."""
+    if delivery.kind == DeliveryMethod.Kind.PICKUP and delivery.pickup_location and delivery.pickup_location.province:
+        return delivery.pickup_location.province
+    return details.ship_province
+
+
+def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=None) -> Order:
+    """Raises CheckoutError, or inventory.services.InsufficientStock when stock ran out (nothing is created)."""
+    with transaction.atomic():
+        # Two submits of the same cart (a double click) queue here; the second finds the cart empty.
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        rows = cart_rows(cart)
+        if not rows:
+            raise CheckoutError(_("Your cart is empty."))
+        delivery = DeliveryMethod.objects.filter(pk=details.delivery_method_id, is_active=True).select_related(
+            "pickup_location").first()
+        if delivery is None:
+            raise CheckoutError(_("Please choose a delivery method."))
+        quote = quote_build(
+            subtotal=sum((row.line_total for row in rows), start=Decimal("0")),
+            province=delivery_province(details, delivery),
+            delivery=delivery,
+        )
+        order = Order.objects.create(
+            number=f"tmp-{uuid.uuid4().hex[:16]}",
+            user=user if user is not None and user.is_authenticated else None,
+            language=language,
+            email=details.email,
+            phone=details.phone,
+            ship_name=details.ship_name,
+            ship_address=details.ship_address,
+            ship_city=details.ship_city,
+            ship_province=delivery_province(details, delivery),
+            ship_postal_code=details.ship_postal_code,
+            delivery_method=delivery,
+            delivery_label=delivery.label(language),
+            payment_method=details.payment_method,
+            subtotal=quote.subtotal,
+            shipping=quote.shipping,
+            handling=quote.handling,
+            discount=quote.discount,
+            tax_total=quote.tax_total,
+            total=quote.total,
+        )
+        order.number = f"{settings.SHOP_ORDER_PREFIX}{10000 + order.pk}"
+        order.save(update_fields=["number"])
+        lines = OrderLine.objects.bulk_create([
+            OrderLine(order=order, variant=row.variant, sku=row.sku, name=row.name, unit_price=row.unit_price,
+                      quantity=row.quantity, line_total=row.line_total)
+            for row in rows
+        ])
+        OrderTaxLine.objects.bulk_create([
+            OrderTaxLine(order=order, name=t.name, rate=t.rate, base=t.base, amount=t.amount) for t in quote.taxes
+        ])
+        allocations = stock_services.stock_reserve(
+            lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user
+        )
+        line_by_variant = {line.variant_id: line for line in lines}
+        OrderAllocation.objects.bulk_create([
+            OrderAllocation(line=line_by_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
+            for a in allocations
+        ])
+        OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
+        cart.lines.all().delete()
+        _acknowledgement_queue(order)
+    return order
+
+
+def _acknowledgement_queue(order: Order) -> None:
+    with translation.override(order.language):
+        context = {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "tax_lines": list(order.tax_lines.all()),
+            "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
+            "shop_name": settings.SHOP_NAME,
+        }
+        subject = render_to_string("emails/orders/acknowledgement_subject.txt", context).strip()
+        text_body = render_to_string("emails/orders/acknowledgement.txt", context)
+        html_body = render_to_string("emails/orders/acknowledgement.html", context)
+    email_queue(to=order.email, subject=subject, text_body=text_body, html_body=html_body,
+                language=order.language, reference=order.number)

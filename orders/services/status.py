@@ -1,0 +1,50 @@
+"""An order moves only along these steps; each move writes a timeline event. Cancelling gives back the stock;
+shipping takes it off the shelf (inventory ledger)."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inventory import services as stock_services
+
+from ..models import Order, OrderAllocation, OrderEvent
+
+S = Order.Status
+ALLOWED_MOVES: dict[str, set[str]] = {
+    S.RECEIVED: {S.PAID, S.PREPARING, S.CANCELLED},
+    S.PAID: {S.PREPARING, S.CANCELLED},
+    S.PREPARING: {S.SHIPPED, S.CANCELLED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: set(),
+    S.CANCELLED: set(),
+}
+
+
+class TransitionNotAllowed(ValueError):
+    pass
+
+
+def _held(order: Order) -> list[stock_services.Allocation]:
+    rows = OrderAllocation.objects.filter(line__order=order, released=False).select_related("stock", "line")
+    return [stock_services.Allocation(r.stock_id, r.line.variant_id, r.stock.location_id, r.quantity) for r in rows]
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in ALLOWED_MOVES[order.status]:
+        raise TransitionNotAllowed(
+            _("An order that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": order.get_status_display(), "target": S(to).label}
+        )
+    held = _held(order)
+    if to == S.CANCELLED and held:
+        stock_services.stock_release(allocations=held, reference=order.number, user=user, reason="order cancelled")
+        OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
+    elif to == S.SHIPPED and held:
+        stock_services.stock_ship(allocations=held, reference=order.number, user=user)
+        OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
+    order.status = to
+    order.save(update_fields=["status", "updated_at"])
+    OrderEvent.objects.create(order=order, status=to, note=note[:255],
+                              created_by=user if user is not None and user.is_authenticated else None)
+    return order

@@ -1,0 +1,227 @@
+"""Cart, checkout and order pages. Each view parses a form, calls a service and redirects or renders."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory.services import InsufficientStock
+
+from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
+from .models import Cart, DeliveryMethod, Order
+from .services import cart as cart_services
+from .services.checkout import CheckoutDetails, CheckoutError, delivery_province, order_place
+from .services.pricing import quote_build
+from .services.status import TransitionNotAllowed, order_transition
+
+CART_SESSION_KEY = "cart_id"
+CHECKOUT_SESSION_KEY = "checkout"
+
+
+def cart_for_request(request, *, create: bool = False) -> Cart | None:
+    """A signed-in customer's cart, or the guest cart this session points at."""
+    if request.user.is_authenticated:
+        cart = Cart.objects.filter(user=request.user).first()
+        if cart is None and create:
+            cart = Cart.objects.create(user=request.user)
+        return cart
+    cart_id = request.session.get(CART_SESSION_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[CART_SESSION_KEY] = cart.pk
+    return cart
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return _("Please check the form.")
+
+
+def _say(request, change: cart_services.CartChange) -> None:
+    level = {"success": messages.SUCCESS, "warning": messages.WARNING}.get(change.level, messages.ERROR)
+    messages.add_message(request, level, change.message)
+
+
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _back(request, reverse("orders:cart_detail"))
+    cart = cart_for_request(request, create=True)
+    _say(request, cart_services.cart_add(cart=cart, variant_id=form.cleaned_data["variant"],
+                                         quantity=form.cleaned_data["quantity"]))
+    return _back(request, reverse("orders:cart_detail"))
+
+
+@require_POST
+def cart_update(request):
+    form = CartLineForm(request.POST)
+    cart = cart_for_request(request)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    elif cart is not None:
+        _say(request, cart_services.cart_set_quantity(cart=cart, variant_id=form.cleaned_data["variant"],
+                                                      quantity=form.cleaned_data["quantity"]))
+    return redirect("orders:cart_detail")
+
+
+@require_POST
+def cart_remove(request):
+    form = RemoveFromCartForm(request.POST)
+    cart = cart_for_request(request)
+    if form.is_valid() and cart is not None:
+        _say(request, cart_services.cart_remove(cart=cart, variant_id=form.cleaned_data["variant"]))
+    return redirect("orders:cart_detail")
+
+
+def cart_detail(request):
+    rows = cart_services.cart_rows(cart_for_request(request))
+    subtotal = sum((row.line_total for row in rows), start=Decimal("0"))
+    return render(request, "orders/cart_detail.html", {"rows": rows, "subtotal": subtotal})
+
+
+def _details_from_session(request) -> CheckoutDetails | None:
+    data = request.session.get(CHECKOUT_SESSION_KEY)
+    try:
+        return CheckoutDetails(**data) if data else None
+    except TypeError:  # saved by an older version of the form
+        return None
+
+
+def checkout(request):
+    cart = cart_for_request(request)
+    if not cart_services.cart_rows(cart):
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart_detail")
+    saved = _details_from_session(request)
+    initial = {**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved else {}
+    form = CheckoutForm(request.POST or None, initial=initial, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = CheckoutDetails(
+            email=data["email"], phone=data["phone"], ship_name=data["ship_name"],
+            ship_address=data["ship_address"], ship_city=data["ship_city"], ship_province=data["ship_province"],
+            ship_postal_code=data["ship_postal_code"], delivery_method_id=data["delivery_method"].pk,
+            payment_method=data["payment_method"],
+        )
+        request.session[CHECKOUT_SESSION_KEY] = details.as_session()
+        return redirect("orders:checkout_review")
+    return render(request, "orders/checkout.html", {"form": form})
+
+
+def _review_context(request, cart, details):
+    rows = cart_services.cart_rows(cart)
+    delivery = DeliveryMethod.objects.filter(pk=details.delivery_method_id, is_active=True).select_related(
+        "pickup_location").first()
+    if delivery is None:
+        return None
+    quote = quote_build(subtotal=sum((r.line_total for r in rows), start=Decimal("0")),
+                        province=delivery_province(details, delivery), delivery=delivery)
+    return {"rows": rows, "details": details, "delivery": delivery, "quote": quote,
+            "delivery_label": delivery.label(get_language())}
+
+
+def checkout_review(request):
+    cart = cart_for_request(request)
+    details = _details_from_session(request)
+    if details is None:
+        return redirect("orders:checkout")
+    if not cart_services.cart_rows(cart):
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart_detail")
+    context = _review_context(request, cart, details)
+    if context is None:
+        messages.error(request, _("Please choose a delivery method."))
+        return redirect("orders:checkout")
+    return render(request, "orders/checkout_review.html", context)
+
+
+@require_POST
+def checkout_place(request):
+    cart = cart_for_request(request)
+    details = _details_from_session(request)
+    if details is None or cart is None:
+        return redirect("orders:checkout")
+    context = _review_context(request, cart, details)
+    if context is None:
+        return redirect("orders:checkout")
+    # The total the customer saw is only compared, never charged: prices come from the database.
+    try:
+        seen = Decimal(request.POST.get("seen_total", ""))
+    except InvalidOperation:
+        seen = None
+    if seen != context["quote"].total:
+        messages.warning(request, _("Prices or stock changed since you looked. Please check the new total."))
+        return redirect("orders:checkout_review")
+    try:
+        order = order_place(cart=cart, details=details, language=get_language(), user=request.user)
+    except InsufficientStock:
+        for message in cart_services.cart_clamp_to_stock(cart=cart) or [_("Some items just sold out.")]:
+            messages.error(request, message)
+        return redirect("orders:cart_detail")
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("orders:cart_detail")
+    request.session.pop(CHECKOUT_SESSION_KEY, None)
+    messages.success(request, _("Thank you! Your order %(number)s is received. A confirmation is on its way to "
+                                "%(email)s.") % {"number": order.number, "email": order.email})
+    return redirect(order.get_absolute_url())
+
+
+def _order_for(request, number: str) -> Order:
+    """The order, if this visitor may see it: its account's owner, staff, or the holder of the emailed link."""
+    order = Order.objects.select_related("delivery_method").filter(number=number).first()
+    if order is None:
+        raise Http404
+    if request.user.is_authenticated and (order.user_id == request.user.pk or request.user.is_staff):
+        return order
+    token = request.GET.get("t") or request.POST.get("t") or ""
+    if token and constant_time_compare(token, order.access_token):
+        return order
+    raise Http404  # the same answer whether the order exists or not
+
+
+def order_detail(request, number):
+    order = _order_for(request, number)
+    return render(request, "orders/order_detail.html", {
+        "order": order,
+        "lines": order.lines.all(),
+        "tax_lines": order.tax_lines.all(),
+        "events": order.events.all(),
+        "token": request.GET.get("t", ""),
+        "can_cancel": order.status == Order.Status.RECEIVED,
+    })
+
+
+@require_POST
+def order_cancel(request, number):
+    order = _order_for(request, number)
+    if order.status != Order.Status.RECEIVED:
+        messages.error(request, _("This order is already being handled; please contact us to change it."))
+    else:
+        try:
+            order_transition(order=order, to=Order.Status.CANCELLED, user=request.user,
+                             note=_("Cancelled by the customer"))
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your order %(number)s is cancelled.") % {"number": order.number})
+    return redirect(order.get_absolute_url())
+
