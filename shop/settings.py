@@ -131,6 +131,8 @@ _email_options = {
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
     "file_path": _email.get("EMAIL_FILE_PATH"),
+    # A silent mail server must not hold a worker past the outbox's claim lease (outbox/services.py).
+    "timeout": env.int("EMAIL_TIMEOUT", default=30) if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else None,
 }
 MAILERS = {
     "default": {
