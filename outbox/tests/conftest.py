@@ -20,6 +20,7 @@ import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from shop.celery import app as celery_app
 
@@ -84,11 +85,13 @@ def mail_to_smtp_server(settings, smtp_server) -> None:
 
 
 def _forget_broker_connections() -> None:
-    """Celery caches the connection pools it made for the broker URL it used first; drop them."""
+    """Celery caches the connection pools it made for the broker URL it used first, and kombu keeps a global
+    registry of producer pools keyed by that URL: drop both, or the next test acquires from a closed pool."""
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @contextmanager

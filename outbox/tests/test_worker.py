@@ -43,3 +43,38 @@ def test_an_email_queued_in_a_committed_transaction_reaches_the_smtp_server_thro
     assert (email.attempts, email.last_error) == (1, "")
     assert services.emails_sweep(older_than_seconds=0) == 0
     assert len(inbox.messages) == 1
+
+
+def test_an_orders_acknowledgement_reaches_the_smtp_server_after_the_order_commits(
+    celery_worker_process, broker_reachable, inbox, warehouse
+):
+    from decimal import Decimal
+
+    from catalog.tests.factories import VariantFactory
+    from inventory import services as stock_services
+    from orders.models import Cart, CartLine, DeliveryMethod, Order, TaxRate
+    from orders.rates import rates_and_delivery_seed
+    from orders.services.checkout import CheckoutDetails, order_place
+
+    rates_and_delivery_seed(TaxRate, DeliveryMethod)
+    mug = VariantFactory(sku="MUG-W", price=Decimal("18.00"), product__name="Stoneware Mug")
+    stock_services.stock_receive(variant=mug, location=warehouse, quantity=3)
+    cart = Cart.objects.create()
+    CartLine.objects.create(cart=cart, variant=mug, quantity=2)
+    details = CheckoutDetails(
+        email="ana@example.ca", phone="", ship_name="Ana Tremblay", ship_address="1 rue Sainte-Catherine",
+        ship_city="Montréal", ship_province="QC", ship_postal_code="H2X 1Y4",
+        delivery_method_id=DeliveryMethod.objects.get(code="standard").pk, payment_method="cheque",
+    )
+
+    order = order_place(cart=cart, details=details, language="en")  # commits; the worker sends after commit
+
+    email = OutboxEmail.objects.get(reference=order.number)
+    wait_for_status(email, "sent")
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["ana@example.ca"]
+    assert message["Subject"] == f"comptoir: we received your order {order.number}"
+    # 2 × $18.00 + $12.00 + $2.50 = $50.50; GST 5 % = $2.53, QST 9.975 % = $5.04 -> $58.07
+    assert order.total == Decimal("58.07")
+    assert "Total (CAD): $58.07" in message.get_body(("plain",)).get_content()
+    assert Order.objects.get().status == "received"
