@@ -36,7 +36,7 @@ class RemoveFromCartForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), help_text=_("We send the order confirmation here."))
+    email = forms.EmailField(label=_("Email"), max_length=254, help_text=_("We send the order confirmation here."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     ship_name = forms.CharField(label=_("Full name"), max_length=120)
     delivery_method = forms.ModelChoiceField(

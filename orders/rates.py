@@ -3,6 +3,11 @@ admin when they change. Takes the model classes so the migration can pass its hi
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
+# Tax names are stored as data (and copied onto orders) in English; pages and emails show them translated.
+TAX_NAMES = [gettext_noop("GST"), gettext_noop("HST"), gettext_noop("PST"), gettext_noop("QST")]
+
 RATES = [  # province, name, rate %
     ("AB", "GST", "5"), ("BC", "GST", "5"), ("BC", "PST", "7"), ("MB", "GST", "5"), ("MB", "PST", "7"),
     ("NB", "HST", "15"), ("NL", "HST", "15"), ("NS", "HST", "14"), ("NT", "GST", "5"), ("NU", "GST", "5"),

@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -41,10 +41,13 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
 
 
 def _back(request, default: str):
+    """Back to the page the form was on: only a path on this site, never a view name or another host."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _first_error(form) -> str:
@@ -167,7 +170,7 @@ def checkout_place(request):
         seen = Decimal(request.POST.get("seen_total", ""))
     except InvalidOperation:
         seen = None
-    if seen != context["quote"].total:
+    if seen is None or not seen.is_finite() or seen != context["quote"].total:
         messages.warning(request, _("Prices or stock changed since you looked. Please check the new total."))
         return redirect("orders:checkout_review")
     try:

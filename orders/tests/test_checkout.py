@@ -175,3 +175,13 @@ def test_a_double_click_on_place_order_makes_one_order(client, canada, mug):
 
     assert Order.objects.count() == 1
     assert second.status_code == 200
+
+
+def test_french_pages_name_the_taxes_tps_and_tvq(client, canada, mug):
+    fill_cart(client, (mug, 1))
+    client.post("/fr/checkout/", {**QUEBEC, "delivery_method": canada.pk})
+
+    html = client.get("/fr/checkout/review/").content.decode()
+
+    assert "TPS 5 %" in html and "TVQ 9,975 %" in html
+    assert "Paiement : Chèque" in html
