@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	scripts/ensure-services.sh
 	$(PY) bench/run.py
+	$(PY) bench/orders.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

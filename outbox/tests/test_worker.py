@@ -78,3 +78,50 @@ def test_an_orders_acknowledgement_reaches_the_smtp_server_after_the_order_commi
     assert order.total == Decimal("58.07")
     assert "Total (CAD): $58.07" in message.get_body(("plain",)).get_content()
     assert Order.objects.get().status == "received"
+
+
+def test_an_order_placed_while_the_broker_is_down_is_kept_and_the_beat_sweep_sends_its_email_later(
+    celery_worker_process, inbox, warehouse, client
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from catalog.tests.factories import VariantFactory
+    from inventory import services as stock_services
+    from orders.models import DeliveryMethod, Order, TaxRate
+    from orders.rates import rates_and_delivery_seed
+    from outbox.tasks import outbox_sweep
+    from outbox.tests.conftest import TEST_BROKER_URL, UNREACHABLE_BROKER_URL, celery_publishing
+
+    rates_and_delivery_seed(TaxRate, DeliveryMethod)
+    mug = VariantFactory(sku="MUG-D", price=Decimal("18.00"), product__name="Stoneware Mug")
+    stock_services.stock_receive(variant=mug, location=warehouse, quantity=3)
+
+    with celery_publishing(broker_url=UNREACHABLE_BROKER_URL):  # Redis is down while the customer checks out
+        client.post(reverse("orders:cart_add"), {"variant": mug.pk, "quantity": 1})
+        client.post(reverse("orders:checkout"), {
+            "email": "ana@example.ca", "ship_name": "Ana", "ship_address": "100 8 Ave SW", "ship_city": "Calgary",
+            "ship_province": "AB", "ship_postal_code": "T2P 1J9", "payment_method": "cheque",
+            "delivery_method": DeliveryMethod.objects.get(code="standard").pk})
+        started = time.monotonic()
+        placed = client.post(reverse("orders:checkout_place"), {"seen_total": "34.13"})
+        elapsed = time.monotonic() - started
+
+    order = Order.objects.get()
+    assert placed.status_code == 302 and placed["Location"] == order.get_absolute_url()
+    assert elapsed < 3
+    email = OutboxEmail.objects.get(reference=order.number)
+    assert email.status == "pending" and inbox.messages == []
+
+    # Redis is back a few minutes later; beat's next sweep runs in the worker and sends the email once.
+    OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    with celery_publishing(broker_url=TEST_BROKER_URL):
+        outbox_sweep.delay()
+        wait_for_status(email, "sent")
+
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["ana@example.ca"] and order.number in message["Subject"]
+    assert "Total (CAD): $34.13" in message.get_body(("plain",)).get_content()
