@@ -21,37 +21,32 @@ class DeliveryMethodAdmin(admin.ModelAdmin):
     list_editable = ["price", "handling_fee", "is_active", "position"]
 
 
-class OrderLineInline(admin.TabularInline):
+class FrozenInline(admin.TabularInline):
+    """What an order recorded when it was placed or moved: shown, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(FrozenInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
     fields = ["sku", "name", "unit_price", "quantity", "line_total"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class OrderTaxLineInline(admin.TabularInline):
+class OrderTaxLineInline(FrozenInline):
     model = OrderTaxLine
-    extra = 0
-    can_delete = False
     fields = ["name", "rate", "base", "amount"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(FrozenInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "status", "note", "created_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _move_action(target, description):
