@@ -102,3 +102,12 @@ def test_staff_actions_in_the_admin_move_orders_and_refuse_impossible_moves(admi
     assert order.status == "cancelled"
     listing = admin_client.get(changelist + "?status__exact=cancelled").content.decode()
     assert order.number in listing
+
+
+def test_staff_see_an_orders_lines_taxes_and_timeline_read_only(admin_client, order):
+    page = admin_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "MUG-1" in html and "GST" in html and "Received" in html
+    assert 'name="lines-0-quantity"' not in html  # frozen: shown, not editable
