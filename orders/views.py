@@ -17,7 +17,7 @@ from inventory.services import InsufficientStock
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .models import Cart, DeliveryMethod, Order
 from .services import cart as cart_services
-from .services.checkout import CheckoutDetails, CheckoutError, delivery_province, order_place
+from .services.checkout import CheckoutDetails, CheckoutError, TotalChanged, delivery_province, order_place
 from .services.pricing import quote_build
 from .services.status import TransitionNotAllowed, order_transition
 
@@ -162,19 +162,19 @@ def checkout_place(request):
     details = _details_from_session(request)
     if details is None or cart is None:
         return redirect("orders:checkout")
-    context = _review_context(request, cart, details)
-    if context is None:
-        return redirect("orders:checkout")
-    # The total the customer saw is only compared, never charged: prices come from the database.
+    # The total the customer saw is only compared, inside the order's transaction, never charged.
     try:
         seen = Decimal(request.POST.get("seen_total", ""))
     except InvalidOperation:
-        seen = None
-    if seen is None or not seen.is_finite() or seen != context["quote"].total:
-        messages.warning(request, _("Prices or stock changed since you looked. Please check the new total."))
-        return redirect("orders:checkout_review")
+        seen = Decimal("NaN")
     try:
-        order = order_place(cart=cart, details=details, language=get_language(), user=request.user)
+        if not seen.is_finite():
+            raise TotalChanged(_("Prices or stock changed since you looked. Please check the new total."))
+        order = order_place(cart=cart, details=details, language=get_language(), user=request.user,
+                            expected_total=seen)
+    except TotalChanged as error:
+        messages.warning(request, str(error))
+        return redirect("orders:checkout_review")
     except InsufficientStock:
         for message in cart_services.cart_clamp_to_stock(cart=cart) or [_("Some items just sold out.")]:
             messages.error(request, message)

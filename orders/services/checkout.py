@@ -11,9 +11,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from outbox.services import email_queue
 
 from inventory import services as stock_services
+from outbox.services import email_queue
 
 from ..models import Cart, DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
 from .cart import cart_rows
@@ -22,6 +22,10 @@ from .pricing import quote_build
 
 class CheckoutError(ValueError):
     """The order cannot be placed as asked; the message is for the customer."""
+
+
+class TotalChanged(CheckoutError):
+    """The total computed now is not the one the customer reviewed (a price, rate or fee changed meanwhile)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,10 @@ def delivery_province(details: CheckoutDetails, delivery: DeliveryMethod) -> str
     return details.ship_province
 
 
-def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=None) -> Order:
-    """Raises CheckoutError, or inventory.services.InsufficientStock when stock ran out (nothing is created)."""
+def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=None,
+                expected_total: Decimal | None = None) -> Order:
+    """Raises CheckoutError (TotalChanged when expected_total, the total the customer reviewed, is not today's),
+    or inventory.services.InsufficientStock when stock ran out. In every case nothing is created."""
     with transaction.atomic():
         # Two submits of the same cart (a double click) queue here; the second finds the cart empty.
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
@@ -64,6 +70,8 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
             province=delivery_province(details, delivery),
             delivery=delivery,
         )
+        if expected_total is not None and quote.total != expected_total:
+            raise TotalChanged(_("Prices or stock changed since you looked. Please check the new total."))
         order = Order.objects.create(
             number=f"tmp-{uuid.uuid4().hex[:16]}",
             user=user if user is not None and user.is_authenticated else None,

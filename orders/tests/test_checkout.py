@@ -185,3 +185,20 @@ def test_french_pages_name_the_taxes_tps_and_tvq(client, canada, mug):
 
     assert "TPS 5 %" in html and "TVQ 9,975 %" in html
     assert "Paiement : Chèque" in html
+
+
+def test_a_price_edited_after_the_review_is_caught_inside_the_order_transaction(client, canada, mug):
+    fill_cart(client, (mug, 1))
+    checkout(client, canada, ALBERTA)
+    review = client.get(reverse("orders:checkout_review")).content.decode()
+    seen = review.split('name="seen_total" value="')[1].split('"')[0]
+    mug.price = Decimal("19.00")  # staff change the price while the customer reads the review
+    mug.save()
+
+    response = client.post(reverse("orders:checkout_place"), {"seen_total": seen}, follow=True)
+
+    assert seen == "34.13"
+    assert "Prices or stock changed since you looked" in response.content.decode()
+    assert "Place order — $35.18" in response.content.decode()
+    assert Order.objects.count() == 0
+    assert Stock.objects.get(variant=mug).reserved == 0
