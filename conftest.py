@@ -67,3 +67,33 @@ def store(db):
     from inventory.tests.factories import LocationFactory
 
     return LocationFactory(name="Calgary store", code="yyc", city="Calgary", priority=10)
+
+
+@pytest.fixture(scope="session")
+def _fake_stripe_server():
+    """One local fake of the Stripe API for the whole test session."""
+    from payments.fake_stripe import FakeStripe
+
+    server = FakeStripe(webhook_secret="whsec_test_comptoir").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_fake(settings, _fake_stripe_server):
+    """Card payment on, pointed at the fake Stripe (emptied); events are recorded, not posted."""
+    _fake_stripe_server.reset()
+    _fake_stripe_server.webhook_url = None
+    settings.STRIPE_SECRET_KEY = "sk_test_comptoir"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_comptoir"
+    settings.STRIPE_API_BASE = _fake_stripe_server.api_base
+    yield _fake_stripe_server
+    _fake_stripe_server.webhook_url = None
+
+
+@pytest.fixture
+def stripe_fake_live(stripe_fake, live_server):
+    """The fake Stripe posting its webhooks to the live server, for browser tests."""
+    stripe_fake.webhook_url = live_server.url + "/payments/stripe/webhook/"
+    yield stripe_fake
+    stripe_fake.webhook_url = None

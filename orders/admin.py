@@ -1,7 +1,12 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from catalog.templatetags.shop_tags import money
+from payments.models import Payment, Refund
 
 from .models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine, TaxRate
 from .services.status import TransitionNotAllowed, order_transition
@@ -44,6 +49,23 @@ class OrderTaxLineInline(FrozenInline):
     fields = ["name", "rate", "base", "amount"]
 
 
+class PaymentInline(FrozenInline):
+    model = Payment
+    fields = ["created_at", "method", "status", "amount", "reference", "failure_message", "refund_link"]
+
+    @admin.display(description=_("refund"))
+    def refund_link(self, obj):
+        if obj.status != Payment.Status.SUCCEEDED:
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[obj.pk]),
+                           _("Refund…"))
+
+
+class RefundInline(FrozenInline):
+    model = Refund
+    fields = ["created_at", "amount", "reason", "status", "created_by"]
+
+
 class OrderEventInline(FrozenInline):
     model = OrderEvent
     fields = ["created_at", "status", "note", "created_by"]
@@ -73,22 +95,38 @@ def _move_action(target, description):
 S = Order.Status
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        if self.value() == "no":
+            return queryset.filter(attention="")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "ship_name", "email", "ship_province", "status", "payment_method",
-                    "total"]
-    list_filter = ["status", "payment_method", "created_at", "ship_province", "delivery_method"]
-    search_fields = ["number", "email", "ship_name", "lines__sku"]
+                    "total", "balance", "flagged"]
+    list_filter = [AttentionFilter, "status", "payment_method", "created_at", "ship_province", "delivery_method"]
+    search_fields = ["number", "email", "ship_name", "lines__sku", "purchase_order_number"]
+    list_select_related = ["invoice"]
     date_hierarchy = "created_at"
     readonly_fields = ["number", "status", "user", "language", "created_at", "updated_at", "delivery_method",
                        "delivery_label", "payment_method", "subtotal", "shipping", "handling", "discount",
-                       "tax_total", "total"]
-    fields = ["number", "status", "created_at", "updated_at", "user", "language", "email", "phone", "ship_name",
-              "ship_address", "ship_city", "ship_province", "ship_postal_code", "delivery_method", "delivery_label",
-              "payment_method", "subtotal", "shipping", "handling", "discount", "tax_total", "total"]
-    inlines = [OrderLineInline, OrderTaxLineInline, OrderEventInline]
+                       "tax_total", "total", "purchase_order_number", "invoice_link"]
+    fields = ["attention", "number", "status", "created_at", "updated_at", "user", "language", "email", "phone",
+              "ship_name", "ship_address", "ship_city", "ship_province", "ship_postal_code", "delivery_method",
+              "delivery_label", "payment_method", "purchase_order_number", "invoice_link", "subtotal", "shipping",
+              "handling", "discount", "tax_total", "total"]
+    inlines = [OrderLineInline, OrderTaxLineInline, PaymentInline, RefundInline, OrderEventInline]
     actions = [
-        _move_action(S.PAID, _("Mark as paid (payment received)")),
         _move_action(S.PREPARING, _("Mark as being prepared")),
         _move_action(S.SHIPPED, _("Mark as shipped")),
         _move_action(S.DELIVERED, _("Mark as delivered")),
@@ -100,3 +138,20 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("balance"))
+    def balance(self, obj):
+        invoice = getattr(obj, "invoice", None)
+        return money(invoice.balance) if invoice else "—"
+
+    @admin.display(description=_("attention"), boolean=True)
+    def flagged(self, obj):
+        return bool(obj.attention)
+
+    @admin.display(description=_("invoice"))
+    def invoice_link(self, obj):
+        invoice = getattr(obj, "invoice", None)
+        if invoice is None:
+            return "—"
+        return format_html('<a href="{}">{}</a> — {} {}', reverse("admin:payments_invoice_change", args=[invoice.pk]),
+                           invoice.number, _("balance"), money(invoice.balance))

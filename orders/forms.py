@@ -50,11 +50,23 @@ class CheckoutForm(forms.Form):
     ship_postal_code = forms.CharField(label=_("Postal code"), max_length=7, required=False,
                                        help_text=_("For example T2P 1J9."))
     payment_method = forms.ChoiceField(label=_("Payment"), choices=Order.PaymentMethod.choices,
-                                       initial=Order.PaymentMethod.CHEQUE, widget=forms.RadioSelect)
+                                       widget=forms.RadioSelect)
+    purchase_order_number = forms.CharField(
+        label=_("Purchase order number"), max_length=40, required=False,
+        help_text=_("Needed to pay on account; printed on your invoice."),
+    )
 
-    def __init__(self, *args, language: str = "en", **kwargs):
+    def __init__(self, *args, language: str = "en", payment_methods: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery_method"].label_from_instance = lambda m: m.label(language)
+        allowed = payment_methods or [Order.PaymentMethod.CHEQUE]
+        self.fields["payment_method"].choices = [c for c in Order.PaymentMethod.choices if c[0] in allowed]
+        self.fields["payment_method"].initial = self.initial.get("payment_method") or allowed[0]
+        if Order.PaymentMethod.ACCOUNT not in allowed:
+            del self.fields["purchase_order_number"]
+
+    def clean_purchase_order_number(self):
+        return " ".join(self.cleaned_data["purchase_order_number"].split())
 
     def clean_ship_postal_code(self):
         raw = self.cleaned_data["ship_postal_code"].strip().upper()
@@ -67,6 +79,8 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("payment_method") == Order.PaymentMethod.ACCOUNT and not data.get("purchase_order_number"):
+            self.add_error("purchase_order_number", _("Give your purchase order number to pay on account."))
         delivery = data.get("delivery_method")
         if delivery is None or delivery.kind == DeliveryMethod.Kind.PICKUP:
             return data

@@ -137,9 +137,12 @@ class Order(models.Model):
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Not paid in time")
 
     class PaymentMethod(models.TextChoices):
+        CARD = "card", _("Credit card")
         CHEQUE = "cheque", _("Cheque")
+        ACCOUNT = "account", _("On account (purchase order)")
 
     number = models.CharField(_("order number"), max_length=20, unique=True, editable=False)
     user = models.ForeignKey(
@@ -161,6 +164,12 @@ class Order(models.Model):
     )
     delivery_label = models.CharField(_("delivery"), max_length=100)
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
+    purchase_order_number = models.CharField(_("purchase order number"), max_length=40, blank=True)
+    attention = models.CharField(
+        _("needs staff attention"), max_length=255, blank=True,
+        help_text=_("Set when something about the payment needs a person (amount mismatch, paid after expiry). "
+                    "Clear it once handled."),
+    )
     subtotal = models.DecimalField(_("items"), **MONEY)
     shipping = models.DecimalField(_("shipping"), **MONEY)
     handling = models.DecimalField(_("handling and packaging"), **MONEY)
@@ -195,6 +204,10 @@ class Order(models.Model):
     def access_token(self) -> str:
         """Proof, carried in emailed links, that whoever opens the order page was sent it."""
         return signing.Signer(salt="orders.access").sign(self.number).split(":", 1)[1]
+
+    @property
+    def awaits_card_payment(self) -> bool:
+        return self.payment_method == self.PaymentMethod.CARD and self.status == self.Status.RECEIVED
 
     @property
     def is_cancellable(self) -> bool:

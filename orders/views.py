@@ -3,17 +3,19 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory.services import InsufficientStock
+from payments.selectors import order_money, payment_methods_for
+from payments.views import card_payment_redirect
 
+from .access import order_for_request
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .models import Cart, DeliveryMethod, Order
 from .services import cart as cart_services
@@ -115,7 +117,8 @@ def checkout(request):
         return redirect("orders:cart_detail")
     saved = _details_from_session(request)
     initial = {**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved else {}
-    form = CheckoutForm(request.POST or None, initial=initial, language=get_language())
+    form = CheckoutForm(request.POST or None, initial=initial, language=get_language(),
+                        payment_methods=payment_methods_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = CheckoutDetails(
@@ -123,6 +126,7 @@ def checkout(request):
             ship_address=data["ship_address"], ship_city=data["ship_city"], ship_province=data["ship_province"],
             ship_postal_code=data["ship_postal_code"], delivery_method_id=data["delivery_method"].pk,
             payment_method=data["payment_method"],
+            purchase_order_number=data.get("purchase_order_number", ""),
         )
         request.session[CHECKOUT_SESSION_KEY] = details.as_session()
         return redirect("orders:checkout_review")
@@ -183,26 +187,16 @@ def checkout_place(request):
         messages.error(request, str(error))
         return redirect("orders:cart_detail")
     request.session.pop(CHECKOUT_SESSION_KEY, None)
+    if order.payment_method == Order.PaymentMethod.CARD:
+        return card_payment_redirect(request, order)
     messages.success(request, _("Thank you! Your order %(number)s is received. A confirmation is on its way to "
                                 "%(email)s.") % {"number": order.number, "email": order.email})
     return redirect(order.get_absolute_url())
 
 
-def _order_for(request, number: str) -> Order:
-    """The order, if this visitor may see it: its account's owner, staff, or the holder of the emailed link."""
-    order = Order.objects.select_related("delivery_method").filter(number=number).first()
-    if order is None:
-        raise Http404
-    if request.user.is_authenticated and (order.user_id == request.user.pk or request.user.is_staff):
-        return order
-    token = request.GET.get("t") or request.POST.get("t") or ""
-    if token and constant_time_compare(token, order.access_token):
-        return order
-    raise Http404  # the same answer whether the order exists or not
-
-
 def order_detail(request, number):
-    order = _order_for(request, number)
+    order = order_for_request(request, number)
+    money = order_money(order=order)
     return render(request, "orders/order_detail.html", {
         "order": order,
         "lines": order.lines.all(),
@@ -210,12 +204,15 @@ def order_detail(request, number):
         "events": order.events.all(),
         "token": request.GET.get("t", ""),
         "can_cancel": order.status == Order.Status.RECEIVED,
+        "money": money,
+        # Back from the card processor before its confirmation: look again in a few seconds (no JavaScript).
+        "confirming": order.awaits_card_payment and money.pending and "session_id" in request.GET,
     })
 
 
 @require_POST
 def order_cancel(request, number):
-    order = _order_for(request, number)
+    order = order_for_request(request, number)
     if order.status != Order.Status.RECEIVED:
         messages.error(request, _("This order is already being handled; please contact us to change it."))
     else:

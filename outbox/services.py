@@ -23,7 +23,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from .models import OutboxEmail
@@ -51,6 +52,18 @@ def email_queue(*, to: str, subject: str, text_body: str, html_body: str = "", l
     )
     transaction.on_commit(partial(_enqueue_send, email_id=email.pk), robust=True)
     return email
+
+
+def email_queue_rendered(*, to: str, template: str, context: dict, language: str, reference: str = "") -> OutboxEmail:
+    """email_queue for an email written as three templates: <template>_subject.txt, <template>.txt and
+    <template>.html, rendered in the customer's language with the shop's name and address in the context."""
+    context = {"shop_name": settings.SHOP_NAME, "shop_url": settings.SHOP_BASE_URL.rstrip("/"), **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text_body = render_to_string(f"{template}.txt", context)
+        html_body = render_to_string(f"{template}.html", context)
+    return email_queue(to=to, subject=subject, text_body=text_body, html_body=html_body, language=language,
+                       reference=reference)
 
 
 def _enqueue_send(*, email_id: int) -> None:

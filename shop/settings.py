@@ -8,6 +8,7 @@ same code runs on Postgres with a real worker and a cache shared by every proces
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "orders",
     "crm",
     "outbox",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +164,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     # Emails whose after-commit task never ran or failed; expires so sweeps do not pile up while workers are down.
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Unpaid card orders past SHOP_PAYMENT_EXPIRY_MINUTES give their stock back.
+    "payments-expire": {"task": "payments.tasks.payments_expire_unpaid", "schedule": 300.0,
+                        "options": {"expires": 290}},
+    # Card refunds whose after-commit task never ran (broker down) or failed.
+    "refunds-send": {"task": "payments.tasks.refunds_send_pending", "schedule": 600.0, "options": {"expires": 590}},
+    # Invoice reminders (due soon, overdue, final notice), once a day in the morning.
+    "invoices-remind": {"task": "payments.tasks.invoices_remind", "schedule": crontab(hour=9, minute=0)},
 }
 
 # Security
@@ -172,7 +181,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "payments:statement"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Shop knobs
 SHOP_NAME = env.str("SHOP_NAME", default="comptoir")
@@ -185,6 +196,20 @@ SHOP_THUMBNAIL_SIZES = {"small": 160, "medium": 480, "large": 960}
 SHOP_ORDER_PREFIX = env.str("SHOP_ORDER_PREFIX", default="C-")
 # Links in emails point here (there is no request when Celery renders or sends an email).
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+
+# Card payments (Stripe Checkout). Without a secret key the shop runs and card payment is simply not offered.
+# STRIPE_API_BASE points the official library elsewhere: the project's fake Stripe (payments/fake_stripe.py) in
+# tests and in `make run`.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# An unpaid card order holds its stock this long; then the reservation is released and the customer told.
+SHOP_PAYMENT_EXPIRY_MINUTES = env.int("SHOP_PAYMENT_EXPIRY_MINUTES", default=60)
+# Cheque orders are held until the cheque arrives; the invoice is due this many days after the order.
+SHOP_CHEQUE_DUE_DAYS = env.int("SHOP_CHEQUE_DUE_DAYS", default=14)
+# Reminders: "due soon" this many days before the due date; "final notice" this many days after it.
+SHOP_REMINDER_DUE_SOON_DAYS = env.int("SHOP_REMINDER_DUE_SOON_DAYS", default=3)
+SHOP_REMINDER_FINAL_DAYS = env.int("SHOP_REMINDER_FINAL_DAYS", default=15)
 
 LOGGING = {
     "version": 1,

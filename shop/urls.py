@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from catalog.sitemaps import SITEMAPS
+from payments import views as payment_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("inventory.urls")),
+    path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
          name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
@@ -18,6 +21,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("", include("payments.urls")),
+    path("account/login/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     prefix_default_language=False,
 )
 if settings.SHOP_SERVE_MEDIA:

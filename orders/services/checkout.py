@@ -8,12 +8,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from inventory import services as stock_services
-from outbox.services import email_queue
+from outbox.services import email_queue_rendered
+from payments import gateway
+from payments.services.invoices import (
+    CreditLimitExceeded,
+    account_credit_check,
+    account_for_checkout,
+    invoice_issue,
+)
 
 from ..models import Cart, DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
 from .cart import cart_rows
@@ -39,6 +44,7 @@ class CheckoutDetails:
     ship_postal_code: str
     delivery_method_id: int
     payment_method: str
+    purchase_order_number: str = ""
 
     def as_session(self) -> dict:
         return dict(self.__dict__)
@@ -72,6 +78,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         )
         if expected_total is not None and quote.total != expected_total:
             raise TotalChanged(_("Prices or stock changed since you looked. Please check the new total."))
+        account = _payment_method_check(details=details, user=user, total=quote.total)
         order = Order.objects.create(
             number=f"tmp-{uuid.uuid4().hex[:16]}",
             user=user if user is not None and user.is_authenticated else None,
@@ -86,6 +93,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
             delivery_method=delivery,
             delivery_label=delivery.label(language),
             payment_method=details.payment_method,
+            purchase_order_number=details.purchase_order_number,
             subtotal=quote.subtotal,
             shipping=quote.shipping,
             handling=quote.handling,
@@ -103,31 +111,58 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         OrderTaxLine.objects.bulk_create([
             OrderTaxLine(order=order, name=t.name, rate=t.rate, base=t.base, amount=t.amount) for t in quote.taxes
         ])
-        allocations = stock_services.stock_reserve(
-            lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user
-        )
-        line_by_variant = {line.variant_id: line for line in lines}
-        OrderAllocation.objects.bulk_create([
-            OrderAllocation(line=line_by_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
-            for a in allocations
-        ])
+        order_stock_reserve(order=order, lines=lines)
+        invoice_issue(order=order, account=account)
         OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
         cart.lines.all().delete()
         _acknowledgement_queue(order)
     return order
 
 
+def order_stock_reserve(*, order: Order, lines: list[OrderLine] | None = None) -> None:
+    """Hold the order's units through the inventory's one reservation rule (raises InsufficientStock). Also used
+    to hold them again when a card payment arrives after the order's reservation expired."""
+    lines = lines if lines is not None else list(order.lines.all())
+    allocations = stock_services.stock_reserve(
+        lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user
+    )
+    line_by_variant = {line.variant_id: line for line in lines}
+    OrderAllocation.objects.bulk_create([
+        OrderAllocation(line=line_by_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
+        for a in allocations
+    ])
+
+
+def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):
+    """The business account an order on account is charged to (its credit limit checked under lock), else None."""
+    method = details.payment_method
+    if method == Order.PaymentMethod.CARD and not gateway.card_enabled():
+        raise CheckoutError(_("Card payment is not available at the moment. Please choose another way to pay."))
+    if method not in Order.PaymentMethod.values:
+        raise CheckoutError(_("Please choose a way to pay."))
+    if method != Order.PaymentMethod.ACCOUNT:
+        return None
+    account = account_for_checkout(user)
+    if account is None:
+        raise CheckoutError(_("Paying on account needs a business account. Please sign in, or choose another way "
+                              "to pay."))
+    if not details.purchase_order_number.strip():
+        raise CheckoutError(_("Please give your purchase order number."))
+    try:
+        account_credit_check(account=account, amount=total)
+    except CreditLimitExceeded as error:
+        raise CheckoutError(str(error)) from error
+    return account
+
+
 def _acknowledgement_queue(order: Order) -> None:
-    with translation.override(order.language):
-        context = {
+    email_queue_rendered(
+        to=order.email, template="emails/orders/acknowledgement", language=order.language, reference=order.number,
+        context={
             "order": order,
             "lines": list(order.lines.all()),
             "tax_lines": list(order.tax_lines.all()),
             "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
-            "shop_name": settings.SHOP_NAME,
-        }
-        subject = render_to_string("emails/orders/acknowledgement_subject.txt", context).strip()
-        text_body = render_to_string("emails/orders/acknowledgement.txt", context)
-        html_body = render_to_string("emails/orders/acknowledgement.html", context)
-    email_queue(to=order.email, subject=subject, text_body=text_body, html_body=html_body,
-                language=order.language, reference=order.number)
+            "invoice": getattr(order, "invoice", None),
+        },
+    )

@@ -10,13 +10,16 @@ from ..models import Order, OrderAllocation, OrderEvent
 
 S = Order.Status
 ALLOWED_MOVES: dict[str, set[str]] = {
-    S.RECEIVED: {S.PAID, S.PREPARING, S.CANCELLED},
+    S.RECEIVED: {S.PAID, S.PREPARING, S.CANCELLED, S.EXPIRED},
     S.PAID: {S.PREPARING, S.CANCELLED},
     S.PREPARING: {S.SHIPPED, S.CANCELLED},
     S.SHIPPED: {S.DELIVERED},
     S.DELIVERED: set(),
     S.CANCELLED: set(),
+    # An unpaid card order whose reservation ran out; a late payment holds its stock again (payments.services).
+    S.EXPIRED: {S.PAID, S.CANCELLED},
 }
+RELEASE_REASONS = {S.CANCELLED: "order cancelled", S.EXPIRED: "payment not received in time"}
 
 
 class TransitionNotAllowed(ValueError):
@@ -37,12 +40,17 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
             % {"current": order.get_status_display(), "target": S(to).label}
         )
     held = _held(order)
-    if to == S.CANCELLED and held:
-        stock_services.stock_release(allocations=held, reference=order.number, user=user, reason="order cancelled")
+    if to in RELEASE_REASONS and held:
+        stock_services.stock_release(allocations=held, reference=order.number, user=user,
+                                     reason=RELEASE_REASONS[to])
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
     elif to == S.SHIPPED and held:
         stock_services.stock_ship(allocations=held, reference=order.number, user=user)
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
+    if to in RELEASE_REASONS:
+        from payments.services.invoices import invoice_void_if_unpaid
+
+        invoice_void_if_unpaid(order=order)
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     OrderEvent.objects.create(order=order, status=to, note=note[:255],

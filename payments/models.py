@@ -1,0 +1,212 @@
+"""Money in and out of an order, to the cent.
+
+- Every order has one Invoice (what the customer owes and by when). Card orders are due at once; cheque orders
+  after SHOP_CHEQUE_DUE_DAYS; orders on account after the account's payment terms (net 30).
+- Every attempt to pay is a Payment row: a card attempt is created before Stripe is called (pending) and becomes
+  succeeded, failed or expired only through a signature-verified webhook; cheques and transfers are recorded by staff
+  as succeeded payments.
+- A Refund gives money back on one payment. It is also a credit on the invoice, so a refund never changes what the
+  customer still owes: a statement shows the credit and the money sent back as two lines that cancel out.
+- Invoice.amount_paid and amount_refunded are running totals kept by payments.services under the order's row
+  lock, so lists of unpaid and overdue invoices need no aggregation.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class CreditAccount(models.Model):
+    """A business customer allowed to buy on account: pay later against an invoice, within a credit limit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer account"), related_name="credit_account",
+        on_delete=models.PROTECT,
+    )
+    company_name = models.CharField(_("company"), max_length=200)
+    credit_limit = models.DecimalField(_("credit limit (CAD)"), **MONEY)
+    terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30,
+                                             help_text=_("Invoices are due this many days after the order."))
+    is_active = models.BooleanField(_("may order on account"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("business account")
+        verbose_name_plural = _("business accounts")
+        ordering = ["company_name"]
+        constraints = [models.CheckConstraint(condition=Q(credit_limit__gte=0), name="credit_limit_not_negative")]
+
+    def __str__(self):
+        return self.company_name
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Invoice.Status.OPEN)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def balance_total(self) -> Decimal:
+        total = self.aggregate(s=models.Sum(F("amount") - F("amount_paid")))["s"]
+        return total if total is not None else ZERO
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Unpaid")
+        PAID = "paid", _("Paid")
+        VOID = "void", _("Void")
+
+    class Reminder(models.IntegerChoices):
+        NONE = 0, _("None")
+        DUE_SOON = 1, _("Due soon")
+        OVERDUE = 2, _("Overdue")
+        FINAL = 3, _("Final notice")
+
+    order = models.OneToOneField("orders.Order", verbose_name=_("order"), related_name="invoice",
+                                 on_delete=models.PROTECT)
+    account = models.ForeignKey(CreditAccount, verbose_name=_("business account"), null=True, blank=True,
+                                related_name="invoices", on_delete=models.PROTECT)
+    number = models.CharField(_("invoice number"), max_length=24, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    amount_paid = models.DecimalField(_("paid"), **MONEY, default=ZERO)
+    amount_refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
+    issued_on = models.DateField(_("issued"))
+    due_on = models.DateField(_("due"), db_index=True)
+    reminder_sent = models.PositiveSmallIntegerField(_("last reminder"), choices=Reminder.choices,
+                                                     default=Reminder.NONE)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="invoice_open_due")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"),
+            models.CheckConstraint(condition=Q(amount_refunded__gte=0, amount_refunded__lte=F("amount_paid")),
+                                   name="invoice_refunds_within_paid"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def balance(self) -> Decimal:
+        """What the customer still owes (negative: the shop owes them)."""
+        return ZERO if self.status == self.Status.VOID else self.amount - self.amount_paid
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        CARD = "card", _("Credit card")
+        CHEQUE = "cheque", _("Cheque")
+        TRANSFER = "transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the card processor")
+        SUCCEEDED = "succeeded", _("Received")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Abandoned")
+
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), related_name="payments",
+                              on_delete=models.PROTECT)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    provider_id = models.CharField(_("Stripe Checkout session"), max_length=255, blank=True)
+    payment_intent = models.CharField(_("Stripe payment"), max_length=255, blank=True)
+    checkout_url = models.URLField(_("payment page"), max_length=1000, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("Cheque number, transfer confirmation…"))
+    failure_message = models.CharField(_("why it failed"), max_length=255, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider_id"], condition=~Q(provider_id=""),
+                                    name="payment_one_row_per_session"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"
+
+    def refundable(self) -> Decimal:
+        """Left to refund: the amount received less every refund not failed."""
+        if self.status != self.Status.SUCCEEDED:
+            return ZERO
+        taken = self.refunds.exclude(status=Refund.Status.FAILED).aggregate(s=models.Sum("amount"))["s"] or ZERO
+        return self.amount - taken
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being sent")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), related_name="refunds", on_delete=models.PROTECT)
+    order = models.ForeignKey("orders.Order", verbose_name=_("order"), related_name="refunds",
+                              on_delete=models.PROTECT)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failure_message = models.CharField(_("why it failed"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return f"{self.amount} ({self.get_status_display()})"
+
+
+class StripeEvent(models.Model):
+    """Every webhook event received, once: its id is the idempotency key of the whole handling."""
+
+    event_id = models.CharField(_("event"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    outcome = models.CharField(_("what we did"), max_length=255, blank=True)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

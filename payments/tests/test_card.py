@@ -1,0 +1,229 @@
+"""Card checkout through the views, Stripe unreachable, late payments after expiry, card refunds."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import Stock, StockMovement
+from inventory.services import stock_sell_in_store
+from orders.models import Order
+from outbox.models import OutboxEmail
+from payments.models import Invoice, Payment, Refund
+from payments.services import PaymentError
+from payments.services.card import card_payment_start
+from payments.services.expiry import order_payment_expire
+from payments.services.refunds import refund_create
+from payments.tests.helpers import webhook_post
+
+pytestmark = pytest.mark.django_db
+
+ALBERTA = {"email": "ana@example.com", "phone": "403-555-0101", "ship_name": "Ana Tremblay",
+           "ship_address": "100 8 Ave SW", "ship_city": "Calgary", "ship_province": "AB",
+           "ship_postal_code": "T2P 1J9"}
+
+
+def shop_checkout(client, canada, variant, method="card"):
+    client.post(reverse("orders:cart_add"), {"variant": variant.pk, "quantity": 1})
+    client.post(reverse("orders:checkout"), {**ALBERTA, "delivery_method": canada.pk, "payment_method": method})
+    review = client.get(reverse("orders:checkout_review")).content.decode()
+    total = review.split('name="seen_total" value="')[1].split('"')[0]
+    return client.post(reverse("orders:checkout_place"), {"seen_total": total})
+
+
+def test_placing_a_card_order_sends_the_shopper_to_the_stripe_page_for_the_exact_total(client, canada, mug,
+                                                                                       stripe_fake):
+    response = shop_checkout(client, canada, mug)
+
+    order = Order.objects.get()
+    payment = Payment.objects.get(order=order)
+    assert response.status_code == 302 and response["Location"] == payment.checkout_url
+    assert payment.checkout_url.startswith(stripe_fake.api_base + "/pay/")
+    session = stripe_fake.sessions[payment.provider_id]
+    assert (session["amount_total"], session["currency"]) == (3413, "cad")
+    assert session["metadata"] == {"order": order.number, "payment": str(payment.pk)}
+    assert session["success_url"].startswith(f"http://testserver/orders/{order.number}/?t=")
+    assert (order.status, payment.status) == (Order.Status.RECEIVED, Payment.Status.PENDING)
+    assert Stock.objects.get(variant=mug).reserved == 1
+
+
+def test_card_is_not_offered_when_stripe_is_not_configured(client, canada, mug, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    client.post(reverse("orders:cart_add"), {"variant": mug.pk, "quantity": 1})
+
+    page = client.get(reverse("orders:checkout")).content.decode()
+    response = client.post(reverse("orders:checkout"), {**ALBERTA, "delivery_method": canada.pk,
+                                                        "payment_method": "card"})
+
+    assert 'value="card"' not in page and 'value="cheque"' in page
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_when_stripe_is_down_the_order_is_kept_and_the_shopper_can_pay_later(client, canada, mug, stripe_fake):
+    stripe_fake.unavailable = True
+
+    response = shop_checkout(client, canada, mug)
+
+    order = Order.objects.get()
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert "We could not reach the card processor. Your order is saved" in page and "Pay now" in page
+    assert Payment.objects.get().status == Payment.Status.FAILED
+    assert Stock.objects.get(variant=mug).reserved == 1
+
+    stripe_fake.unavailable = False
+    retry = client.post(reverse("payments:order_pay", kwargs={"number": order.number}), {"t": order.access_token})
+
+    assert retry["Location"] == Payment.objects.get(status=Payment.Status.PENDING).checkout_url
+
+
+def test_pay_now_twice_reuses_the_open_session(card_order):
+    order, payment = card_order
+
+    again = card_payment_start(order=order, success_url="http://shop.test/a", cancel_url="http://shop.test/b")
+
+    assert again.pk == payment.pk and Payment.objects.count() == 1
+
+
+def test_a_paid_order_cannot_be_paid_again(client, stripe_fake, card_order):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+
+    with pytest.raises(PaymentError):
+        card_payment_start(order=order, success_url="http://shop.test/a", cancel_url="http://shop.test/b")
+
+
+def test_someone_without_the_link_cannot_start_a_payment(client, card_order):
+    order, _payment = card_order
+
+    response = client.post(reverse("payments:order_pay", kwargs={"number": order.number}), {"t": "guess"})
+
+    assert response.status_code == 404
+
+
+def test_an_unpaid_card_order_expires_gives_its_stock_back_and_tells_the_customer(
+        stripe_fake, card_order, mug, django_capture_on_commit_callbacks):
+    order, payment = card_order
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert order_payment_expire(order=order) is True
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert Stock.objects.get(variant=mug).reserved == 0
+    release = StockMovement.objects.get(reference=order.number, kind="online_release")
+    assert (release.reserved_delta, release.reason) == (-1, "payment not received in time")
+    assert stripe_fake.sessions[payment.provider_id]["status"] == "expired"
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.EXPIRED
+    assert Invoice.objects.get(order=order).status == Invoice.Status.VOID
+    email = OutboxEmail.objects.get(reference=order.number, subject__contains="was not paid")
+    assert "back on sale" in email.text_body and "Stoneware Mug" in email.text_body
+
+
+def test_an_order_paid_at_stripe_before_it_could_expire_is_left_for_its_webhook(stripe_fake, card_order, mug):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)  # the webhook is not delivered yet
+
+    assert order_payment_expire(order=order) is False
+
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED
+    assert Stock.objects.get(variant=mug).reserved == 1
+
+
+def test_a_late_payment_holds_the_stock_again_when_it_is_still_there(client, stripe_fake, card_order, mug):
+    order, payment = card_order
+    stripe_fake.unavailable = True  # the session could not be closed: the customer still pays on it
+    order_payment_expire(order=order)
+    stripe_fake.unavailable = False
+    stripe_fake.session_pay(payment.provider_id)
+
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and order.attention == ""
+    assert Stock.objects.get(variant=mug).reserved == 1
+    assert Invoice.objects.get(order=order).status == Invoice.Status.PAID
+    assert not Refund.objects.exists()
+
+
+def test_a_late_payment_for_stock_sold_meanwhile_cancels_flags_and_refunds(
+        client, stripe_fake, card_order, mug, store, warehouse, django_capture_on_commit_callbacks):
+    order, payment = card_order
+    stripe_fake.unavailable = True
+    order_payment_expire(order=order)
+    stripe_fake.unavailable = False
+    stock_sell_in_store(variant=mug, location=warehouse, quantity=5)  # every mug sold at the counter
+    stripe_fake.session_pay(payment.provider_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for event in stripe_fake.events:
+            webhook_post(client, stripe_fake, event)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert "no longer in stock" in order.attention
+    refund = Refund.objects.get(order=order)
+    assert (refund.status, refund.amount) == (Refund.Status.SUCCEEDED, Decimal("34.13"))
+    [stripe_refund] = stripe_fake.refunds.values()
+    assert (stripe_refund["amount"], stripe_refund["payment_intent"]) == (3413, payment.__class__.objects.get(
+        pk=payment.pk).payment_intent)
+    assert OutboxEmail.objects.filter(reference=order.number, subject__contains="refund of $34.13").exists()
+
+
+def test_a_partial_card_refund_goes_through_stripe_and_shows_on_the_order(
+        client, stripe_fake, card_order, django_capture_on_commit_callbacks):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+    payment.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = refund_create(payment=payment, amount=Decimal("10.00"), reason="Chipped handle")
+    refund.refresh_from_db()
+
+    assert refund.status == Refund.Status.SUCCEEDED and refund.provider_id.startswith("re_")
+    assert [r["amount"] for r in stripe_fake.refunds.values()] == [1000]
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.amount_paid, invoice.amount_refunded, invoice.balance) == (
+        Decimal("34.13"), Decimal("10.00"), Decimal("0.00"))
+    assert payment.refundable() == Decimal("24.13")
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Chipped handle" in page and "$10.00" in page
+    assert order.events.filter(note__contains="Refund of $10.00").exists()
+
+    with pytest.raises(PaymentError, match=r"At most \$24.13"):
+        refund_create(payment=payment, amount=Decimal("24.14"), reason="Too much")
+    for bad in ("0", "-1", "0.001", "NaN"):
+        with pytest.raises(PaymentError):
+            refund_create(payment=payment, amount=Decimal(bad), reason="Bad")
+    assert Refund.objects.count() == 1
+
+
+def test_a_card_refund_stripe_cannot_take_now_stays_pending_and_the_sweep_sends_it(
+        client, stripe_fake, card_order, django_capture_on_commit_callbacks):
+    from payments.tasks import refunds_send_pending
+
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+    payment.refresh_from_db()
+    stripe_fake.unavailable = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = refund_create(payment=payment, amount=Decimal("34.13"), reason="Cancelled")
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts) == (Refund.Status.PENDING, 1)
+    assert Invoice.objects.get(order=order).amount_refunded == Decimal("0.00")
+
+    stripe_fake.unavailable = False
+    assert refunds_send_pending.delay().get() == 1
+    assert refunds_send_pending.delay().get() == 0
+
+    assert Refund.objects.get().status == Refund.Status.SUCCEEDED
+    assert len(stripe_fake.refunds) == 1
+    assert Invoice.objects.get(order=order).amount_refunded == Decimal("34.13")
