@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PYTHON := $(shell scripts/find-python.sh)
 VENV := .venv
+# `make run` without STRIPE_SECRET_KEY serves card payments from the project's fake Stripe on this port.
+FAKE_STRIPE_PORT ?= 12111
 PY := $(VENV)/bin/python
 export DATABASE_URL_TEST ?= postgres://postgres:postgres@127.0.0.1:5432/comptoir
 
@@ -25,6 +27,12 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "comptoir is at http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / admin)"
+	@if [ -z "$$STRIPE_SECRET_KEY" ]; then echo "Card payments go to the local fake Stripe: card 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined."; fi
+	@if [ -n "$$STRIPE_SECRET_KEY" ]; then exec $(PY) manage.py runserver 127.0.0.1:8000; fi; \
+	export STRIPE_SECRET_KEY=sk_test_comptoir_demo STRIPE_WEBHOOK_SECRET=whsec_comptoir_demo \
+	       STRIPE_API_BASE=http://127.0.0.1:$(FAKE_STRIPE_PORT); \
+	$(PY) manage.py fake_stripe --port $(FAKE_STRIPE_PORT) --webhook-url http://127.0.0.1:8000/payments/stripe/webhook/ & \
+	fake=$$!; trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-dev

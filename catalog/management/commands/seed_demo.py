@@ -3,6 +3,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from catalog import demo
+from payments.demo import business_account_seed
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-images", action="store_true", help="Skip generating demo pictures.")
 
     def handle(self, *args, products, no_images, **options):
-        accounts = demo.staff_seed()
+        accounts = demo.staff_seed() + business_account_seed()
         created = demo.demo_products_seed(with_images=not no_images)
         self.stdout.write(f"Demo products created: {created}")
         if products:
