@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.services import InsufficientStock
 from payments.selectors import order_money, payment_methods_for
+from payments.services.card import card_sessions_close
 from payments.views import card_payment_redirect
 
 from .access import order_for_request
@@ -215,6 +216,9 @@ def order_cancel(request, number):
     order = order_for_request(request, number)
     if order.status != Order.Status.RECEIVED:
         messages.error(request, _("This order is already being handled; please contact us to change it."))
+    elif order.payment_method == Order.PaymentMethod.CARD and not card_sessions_close(order=order):
+        messages.error(request, _("Your card payment has just gone through, so the order can no longer be cancelled "
+                                  "here. Please contact us."))
     else:
         try:
             order_transition(order=order, to=Order.Status.CANCELLED, user=request.user,

@@ -39,6 +39,11 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
             _("An order that is “%(current)s” cannot become “%(target)s”.")
             % {"current": order.get_status_display(), "target": S(to).label}
         )
+    if (order.status, to) == (S.RECEIVED, S.PREPARING) and order.payment_method != Order.PaymentMethod.ACCOUNT:
+        raise TransitionNotAllowed(
+            _("Order %(number)s is not paid yet: it is prepared once its payment is received (record a cheque on "
+              "its invoice).") % {"number": order.number}
+        )
     held = _held(order)
     if to in RELEASE_REASONS and held:
         stock_services.stock_release(allocations=held, reference=order.number, user=user,
@@ -48,9 +53,9 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
         stock_services.stock_ship(allocations=held, reference=order.number, user=user)
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
     if to in RELEASE_REASONS:
-        from payments.services.invoices import invoice_void_if_unpaid
+        from payments.services.invoices import invoice_order_closed
 
-        invoice_void_if_unpaid(order=order)
+        invoice_order_closed(order=order, user=user)
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     OrderEvent.objects.create(order=order, status=to, note=note[:255],

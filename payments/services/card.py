@@ -77,6 +77,24 @@ def card_payment_start(*, order: Order, success_url: str, cancel_url: str) -> Pa
     return payment
 
 
+def card_sessions_close(*, order: Order) -> bool:
+    """Close the order's open Checkout sessions at Stripe so that nobody pays while its stock goes back. False
+    when one is already paid: its webhook is on the way and the order must wait for it. Stripe being unreachable
+    does not block: a payment that still arrives is handled as a late payment (refunded if the stock is gone)."""
+    open_payments = order.payments.filter(method=Payment.Method.CARD,
+                                          status__in=(Payment.Status.PENDING, Payment.Status.FAILED))
+    for payment in open_payments.exclude(provider_id=""):
+        try:
+            session = gateway.checkout_session_expire(payment.provider_id)
+        except gateway.GatewayError as error:
+            logger.warning("Could not close Checkout session %s of %s: %s", payment.provider_id, order.number, error)
+            continue
+        if session.status == "complete":
+            logger.info("%s: session %s is paid; waiting for its webhook.", order.number, payment.provider_id)
+            return False
+    return True
+
+
 def stripe_event_handle(*, event: dict) -> str:
     """Apply one verified webhook event, once. Returns what was done (kept on the event row, for staff)."""
     with transaction.atomic():

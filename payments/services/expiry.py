@@ -1,7 +1,6 @@
 """Abandoned card payments: an unpaid card order holds its stock for SHOP_PAYMENT_EXPIRY_MINUTES, then the stock
 goes back (ledger release lines), open Checkout sessions are closed at Stripe, and the customer is told."""
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,11 +11,10 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from orders.services.status import order_transition
 
-from .. import gateway
 from ..models import Payment
+from .card import card_sessions_close
 from .emails import payment_expired_queue
 
-logger = logging.getLogger(__name__)
 OPEN = (Payment.Status.PENDING, Payment.Status.FAILED)
 
 
@@ -33,15 +31,8 @@ def order_payment_expire(*, order: Order) -> bool:
     """Close the order's Checkout sessions first, so nobody can pay while the stock goes back; a session Stripe
     reports complete means its webhook is on its way, and the order is left for it. Stripe being unreachable does
     not keep the stock held: a payment that still arrives is handled as a late payment."""
-    for payment in order.payments.filter(method=Payment.Method.CARD, status__in=OPEN).exclude(provider_id=""):
-        try:
-            session = gateway.checkout_session_expire(payment.provider_id)
-        except gateway.GatewayError as error:
-            logger.warning("Could not close Checkout session %s of %s: %s", payment.provider_id, order.number, error)
-            continue
-        if session.status == "complete":
-            logger.info("%s: session %s is paid; waiting for its webhook.", order.number, payment.provider_id)
-            return False
+    if not card_sessions_close(order=order):
+        return False
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not order.awaits_card_payment or order.payments.filter(status=Payment.Status.SUCCEEDED).exists():

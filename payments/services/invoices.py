@@ -83,7 +83,20 @@ def invoice_add_refund(*, invoice: Invoice, amount: Decimal) -> Invoice:
     return invoice
 
 
-def invoice_void_if_unpaid(*, order: Order) -> None:
-    """A cancelled or expired order owes nothing; if money was already received, staff refund it."""
-    Invoice.objects.filter(order=order, status=Invoice.Status.OPEN, amount_paid=ZERO).update(
-        status=Invoice.Status.VOID)
+def invoice_order_closed(*, order: Order, user=None) -> None:
+    """A cancelled or expired order owes nothing: its unpaid invoice is void. Money already received is flagged
+    for staff to refund (they choose how much: a restocking fee, a partial shipment…)."""
+    from catalog.templatetags.shop_tags import money
+
+    invoice = Invoice.objects.select_for_update().filter(order=order).first()
+    if invoice is None or invoice.status == Invoice.Status.VOID:
+        return
+    if invoice.amount_paid == ZERO:
+        invoice.status = Invoice.Status.VOID
+        invoice.save(update_fields=["status"])
+        return
+    kept = invoice.amount_paid - invoice.amount_refunded
+    if kept > ZERO and not order.attention:
+        order.attention = (_("Cancelled with %(amount)s received and not refunded: refund the customer.")
+                           % {"amount": money(kept)})[:255]
+        Order.objects.filter(pk=order.pk).update(attention=order.attention)

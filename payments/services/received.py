@@ -47,7 +47,9 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
         note = _("Payment of %(amount)s received (%(method)s%(reference)s); %(balance)s left to pay.") % {
             "amount": money(amount), "method": payment.get_method_display(),
             "reference": f" {reference}" if reference else "", "balance": money(invoice.balance)}
-        if invoice.status == Invoice.Status.PAID and order.status == Order.Status.RECEIVED:
+        # Goods held for a cheque or transfer are released by being paid; an order on account is not held.
+        if (invoice.status == Invoice.Status.PAID and order.status == Order.Status.RECEIVED
+                and order.payment_method != Order.PaymentMethod.ACCOUNT):
             order_transition(order=order, to=Order.Status.PAID, user=user, note=note)
         else:
             OrderEvent.objects.create(order=order, status=order.status, note=note[:255], created_by=payment.created_by)

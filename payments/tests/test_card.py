@@ -227,3 +227,58 @@ def test_a_card_refund_stripe_cannot_take_now_stays_pending_and_the_sweep_sends_
     assert Refund.objects.get().status == Refund.Status.SUCCEEDED
     assert len(stripe_fake.refunds) == 1
     assert Invoice.objects.get(order=order).amount_refunded == Decimal("34.13")
+
+
+def test_cancelling_an_unpaid_card_order_closes_its_payment_page(client, stripe_fake, card_order, mug):
+    order, payment = card_order
+
+    client.post(reverse("orders:order_cancel", kwargs={"number": order.number}), {"t": order.access_token})
+
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert stripe_fake.sessions[payment.provider_id]["status"] == "expired"
+    assert Stock.objects.get(variant=mug).reserved == 0
+    assert Invoice.objects.get(order=order).status == Invoice.Status.VOID
+
+
+def test_an_order_paid_at_stripe_a_moment_ago_cannot_be_cancelled_online(client, stripe_fake, card_order, mug):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)  # its webhook is still on the way
+
+    response = client.post(reverse("orders:order_cancel", kwargs={"number": order.number}),
+                           {"t": order.access_token}, follow=True)
+
+    assert "Your card payment has just gone through" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED
+    assert Stock.objects.get(variant=mug).reserved == 1
+
+
+def test_staff_cancelling_a_paid_order_are_told_to_refund_it(client, stripe_fake, card_order, admin_user):
+    from orders.services.status import order_transition
+
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+
+    order_transition(order=order, to=Order.Status.CANCELLED, user=admin_user)
+
+    order.refresh_from_db()
+    assert order.attention == "Cancelled with $34.13 received and not refunded: refund the customer."
+    assert Invoice.objects.get(order=order).status == Invoice.Status.PAID
+
+
+@pytest.mark.parametrize("method, allowed", [("card", False), ("cheque", False), ("account", True)])
+def test_only_orders_on_account_are_prepared_before_they_are_paid(order_for, mug, stripe_fake, django_user_model,
+                                                                   method, allowed):
+    from orders.services.status import TransitionNotAllowed, order_transition
+    from payments.models import CreditAccount
+
+    user = django_user_model.objects.create_user("buyer", "buyer@example.com", "pw")
+    CreditAccount.objects.create(user=user, company_name="Buyer Inc.", credit_limit=Decimal("1000.00"))
+    order = order_for(method, (mug, 1), user=user, po="PO-1")
+
+    if allowed:
+        assert order_transition(order=order, to=Order.Status.PREPARING).status == Order.Status.PREPARING
+    else:
+        with pytest.raises(TransitionNotAllowed, match="not paid yet"):
+            order_transition(order=order, to=Order.Status.PREPARING)
