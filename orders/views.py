@@ -143,7 +143,9 @@ def _review_context(request, cart, details):
     quote = quote_build(subtotal=sum((r.line_total for r in rows), start=Decimal("0")),
                         province=delivery_province(details, delivery), delivery=delivery)
     return {"rows": rows, "details": details, "delivery": delivery, "quote": quote,
-            "delivery_label": delivery.label(get_language())}
+            "delivery_label": delivery.label(get_language()),
+            "payment_label": Order.PaymentMethod(details.payment_method).label
+            if details.payment_method in Order.PaymentMethod.values else ""}
 
 
 def checkout_review(request):

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
@@ -93,15 +94,16 @@ def statement_for(*, user) -> Statement:
         rows.append((invoice.issued_on, 0, StatementLine(
             on=invoice.issued_on, order_number=invoice.order.number, charge=invoice.amount,
             url=invoice.order.get_absolute_url(),
-            description=_("Invoice %(number)s, due %(due)s") % {"number": invoice.number, "due": invoice.due_on})))
+            description=_("Invoice %(number)s, due %(due)s")
+            % {"number": invoice.number, "due": formats.date_format(invoice.due_on, "DATE_FORMAT")})))
     for payment in payments.select_related("order"):
-        on = payment.received_on or payment.created_at.date()
+        on = payment.received_on or timezone.localdate(payment.created_at)
         rows.append((on, 1, StatementLine(
             on=on, order_number=payment.order.number, credit=payment.amount,
-            description=_("Payment received, %(method)s %(reference)s")
-            % {"method": payment.get_method_display(), "reference": payment.reference})))
+            description=(_("Payment received, %(method)s %(reference)s")
+                         % {"method": payment.get_method_display(), "reference": payment.reference}).strip())))
     for refund in refunds.select_related("order", "payment"):
-        on = refund.updated_at.date()
+        on = timezone.localdate(refund.updated_at)
         rows.append((on, 2, StatementLine(on=on, order_number=refund.order.number, credit=refund.amount,
                                           description=_("Credit: %(reason)s") % {"reason": refund.reason})))
         rows.append((on, 3, StatementLine(on=on, order_number=refund.order.number, charge=refund.amount,

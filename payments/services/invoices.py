@@ -91,9 +91,12 @@ def invoice_order_closed(*, order: Order, user=None) -> None:
     invoice = Invoice.objects.select_for_update().filter(order=order).first()
     if invoice is None or invoice.status == Invoice.Status.VOID:
         return
-    if invoice.amount_paid == ZERO:
+    if invoice.status == Invoice.Status.OPEN:
+        # Nothing more is owed, even when part was paid: no reminders, no credit used (the money received stays
+        # recorded on the void invoice for the refund).
         invoice.status = Invoice.Status.VOID
         invoice.save(update_fields=["status"])
+    if invoice.amount_paid == ZERO:
         return
     kept = invoice.amount_paid - invoice.amount_refunded
     if kept > ZERO and not order.attention:
