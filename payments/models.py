@@ -5,10 +5,12 @@
 - Every attempt to pay is a Payment row: a card attempt is created before Stripe is called (pending) and becomes
   succeeded, failed or expired only through a signature-verified webhook; cheques and transfers are recorded by staff
   as succeeded payments.
-- A Refund gives money back on one payment. It is also a credit on the invoice, so a refund never changes what the
-  customer still owes: a statement shows the credit and the money sent back as two lines that cancel out.
-- Invoice.amount_paid and amount_refunded are running totals kept by payments.services under the order's row
-  lock, so lists of unpaid and overdue invoices need no aggregation.
+- A Refund gives money back on one payment. When the customer owed nothing (a returned or damaged item on a paid
+  order) it comes with a CreditNote of the same amount, so the balance stays at zero; when the shop owed the
+  customer (a cancelled order that was paid, an overpayment) the refund just settles that, without a credit.
+- A void invoice (cancelled or expired order) owes nothing; money received on it is owed back to the customer.
+- Invoice.amount_paid, amount_refunded and amount_credited are running totals kept by payments.services under the
+  order's row lock, so lists of unpaid and overdue invoices need no aggregation per row.
 """
 
 from decimal import Decimal
@@ -56,7 +58,9 @@ class InvoiceQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
     def balance_total(self) -> Decimal:
-        total = self.aggregate(s=models.Sum(F("amount") - F("amount_paid")))["s"]
+        """What these invoices are still owed, for open ones (a void invoice owes nothing)."""
+        owed = F("amount") - F("amount_credited") - F("amount_paid") + F("amount_refunded")
+        total = self.exclude(status=Invoice.Status.VOID).aggregate(s=models.Sum(owed))["s"]
         return total if total is not None else ZERO
 
 
@@ -81,8 +85,10 @@ class Invoice(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     amount_paid = models.DecimalField(_("paid"), **MONEY, default=ZERO)
     amount_refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
+    amount_credited = models.DecimalField(_("credited"), **MONEY, default=ZERO)
     issued_on = models.DateField(_("issued"))
     due_on = models.DateField(_("due"), db_index=True)
+    voided_on = models.DateField(_("void since"), null=True, blank=True)
     reminder_sent = models.PositiveSmallIntegerField(_("last reminder"), choices=Reminder.choices,
                                                      default=Reminder.NONE)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
@@ -98,15 +104,22 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"),
             models.CheckConstraint(condition=Q(amount_refunded__gte=0, amount_refunded__lte=F("amount_paid")),
                                    name="invoice_refunds_within_paid"),
+            models.CheckConstraint(condition=Q(amount_credited__gte=0, amount_credited__lte=F("amount")),
+                                   name="invoice_credits_within_amount"),
         ]
 
     def __str__(self):
         return self.number
 
     @property
+    def owed(self) -> Decimal:
+        """What the goods and services cost the customer in the end: nothing if void, less any credit notes."""
+        return ZERO if self.status == self.Status.VOID else self.amount - self.amount_credited
+
+    @property
     def balance(self) -> Decimal:
-        """What the customer still owes (negative: the shop owes them)."""
-        return ZERO if self.status == self.Status.VOID else self.amount - self.amount_paid
+        """What the customer still owes; negative when the shop owes them (paid for a cancelled order)."""
+        return self.owed - self.amount_paid + self.amount_refunded
 
     @property
     def is_overdue(self) -> bool:
@@ -179,6 +192,7 @@ class Refund(models.Model):
     provider_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     failure_message = models.CharField(_("why it failed"), max_length=255, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                                    related_name="+", on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -192,6 +206,27 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.amount} ({self.get_status_display()})"
+
+
+class CreditNote(models.Model):
+    """Part of an invoice no longer owed: the credit given with a refund for a returned or damaged item."""
+
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), related_name="credit_notes",
+                                on_delete=models.PROTECT)
+    refund = models.OneToOneField(Refund, verbose_name=_("refund"), null=True, blank=True,
+                                  related_name="credit_note", on_delete=models.PROTECT)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")]
+
+    def __str__(self):
+        return f"{self.amount} ({self.reason})"
 
 
 class StripeEvent(models.Model):

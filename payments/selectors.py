@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +42,7 @@ class OrderMoney:
 
 
 def order_money(*, order: Order) -> OrderMoney:
-    invoice = Invoice.objects.filter(order=order).first()
+    invoice = Invoice.objects.filter(order=order).prefetch_related("credit_notes").first()
     payments = list(order.payments.all())
     refunds = list(Refund.objects.filter(order=order).select_related("payment"))
     failures = [p.failure_message for p in payments if p.status == Payment.Status.FAILED and p.failure_message]
@@ -82,36 +81,51 @@ class Statement:
 
 
 def statement_for(*, user) -> Statement:
-    """Every invoice, payment received and refund on the customer's orders, oldest first, with a running balance.
-    A refund is two lines: the credit (what is no longer owed) and the money sent back, which cancel out."""
-    invoices = list(Invoice.objects.filter(order__user=user).exclude(status=Invoice.Status.VOID)
-                    .select_related("order").order_by("issued_on", "pk"))
-    orders = {invoice.order_id: invoice.order for invoice in invoices}
-    payments = Payment.objects.filter(order__user=user, status=Payment.Status.SUCCEEDED, order_id__in=orders)
-    refunds = Refund.objects.filter(Q(order__user=user), status=Refund.Status.SUCCEEDED, order_id__in=orders)
-    rows: list[tuple[date, int, StatementLine]] = []
+    """Every invoice, payment, credit and refund on the customer's orders, oldest first, with a running balance.
+    A void invoice (cancelled order) shows only when money moved on it: its charge and the cancellation cancel out.
+    A refund is a charge (money sent back); a refund for a returned item also has its credit note."""
+    invoices = list(
+        Invoice.objects.filter(order__user=user)
+        .exclude(status=Invoice.Status.VOID, amount_paid=ZERO)
+        .select_related("order").prefetch_related("credit_notes").order_by("issued_on", "pk")
+    )
+    order_ids = [invoice.order_id for invoice in invoices]
+    rows: list[tuple[date, int, int, StatementLine]] = []
+
+    def add(on: date, rank: int, line: StatementLine) -> None:
+        rows.append((on, rank, len(rows), line))
+
     for invoice in invoices:
-        rows.append((invoice.issued_on, 0, StatementLine(
-            on=invoice.issued_on, order_number=invoice.order.number, charge=invoice.amount,
-            url=invoice.order.get_absolute_url(),
+        number = invoice.order.number
+        add(invoice.issued_on, 0, StatementLine(
+            on=invoice.issued_on, order_number=number, charge=invoice.amount, url=invoice.order.get_absolute_url(),
             description=_("Invoice %(number)s, due %(due)s")
-            % {"number": invoice.number, "due": formats.date_format(invoice.due_on, "DATE_FORMAT")})))
-    for payment in payments.select_related("order"):
+            % {"number": invoice.number, "due": formats.date_format(invoice.due_on, "DATE_FORMAT")}))
+        if invoice.status == Invoice.Status.VOID:
+            on = invoice.voided_on or invoice.issued_on
+            add(on, 2, StatementLine(on=on, order_number=number, credit=invoice.amount - invoice.amount_credited,
+                                     description=_("Order cancelled: nothing more is owed")))
+        for note in invoice.credit_notes.all():
+            on = timezone.localdate(note.created_at)
+            add(on, 2, StatementLine(on=on, order_number=number, credit=note.amount,
+                                     description=_("Credit: %(reason)s") % {"reason": note.reason}))
+    payments = Payment.objects.filter(order_id__in=order_ids, status=Payment.Status.SUCCEEDED).select_related("order")
+    for payment in payments:
         on = payment.received_on or timezone.localdate(payment.created_at)
-        rows.append((on, 1, StatementLine(
+        add(on, 1, StatementLine(
             on=on, order_number=payment.order.number, credit=payment.amount,
             description=(_("Payment received, %(method)s %(reference)s")
-                         % {"method": payment.get_method_display(), "reference": payment.reference}).strip())))
-    for refund in refunds.select_related("order", "payment"):
-        on = timezone.localdate(refund.updated_at)
-        rows.append((on, 2, StatementLine(on=on, order_number=refund.order.number, credit=refund.amount,
-                                          description=_("Credit: %(reason)s") % {"reason": refund.reason})))
-        rows.append((on, 3, StatementLine(on=on, order_number=refund.order.number, charge=refund.amount,
-                                          description=_("Refund sent to you, %(method)s")
-                                          % {"method": refund.payment.get_method_display()})))
+                         % {"method": payment.get_method_display(), "reference": payment.reference}).strip()))
+    refunds = Refund.objects.filter(order_id__in=order_ids, status=Refund.Status.SUCCEEDED).select_related(
+        "order", "payment")
+    for refund in refunds:
+        on = timezone.localdate(refund.refunded_at or refund.updated_at)
+        add(on, 3, StatementLine(on=on, order_number=refund.order.number, charge=refund.amount,
+                                 description=_("Refund sent to you, %(method)s")
+                                 % {"method": refund.payment.get_method_display()}))
     statement = Statement(account=CreditAccount.objects.filter(user=user).first())
     running = ZERO
-    for _on, _rank, line in sorted(rows, key=lambda row: (row[0], row[1])):
+    for _on, _rank, _seq, line in sorted(rows, key=lambda row: row[:3]):
         running += line.charge - line.credit
         line.balance = running
         statement.lines.append(line)

@@ -33,7 +33,7 @@ from .. import gateway
 from ..models import Invoice, Payment, StripeEvent
 from . import PaymentError
 from .emails import payment_receipt_queue
-from .invoices import invoice_add_payment
+from .invoices import invoice_add_payment, invoice_reopen
 from .refunds import refund_create
 
 logger = logging.getLogger(__name__)
@@ -229,6 +229,7 @@ def _late(payment: Payment, order: Order) -> str:
         return _unwanted(payment, order, why=_("Paid after the reservation expired and the items were no longer "
                                                "in stock: the order is cancelled and the payment refunded."))
     order_transition(order=order, to=S.PAID, note=_("Paid after the reservation expired; items held again."))
+    invoice_reopen(invoice=Invoice.objects.select_for_update().get(order=order))
     payment_receipt_queue(payment=payment)
     return f"payment {payment.pk} succeeded late, stock held again"
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order
 
-from ..models import ZERO, CreditAccount, Invoice
+from ..models import ZERO, CreditAccount, CreditNote, Invoice
 from . import PaymentError
 
 Method = Order.PaymentMethod
@@ -66,38 +66,52 @@ def invoice_issue(*, order: Order, account: CreditAccount | None = None) -> Invo
 
 
 def invoice_add_payment(*, invoice: Invoice, amount: Decimal) -> Invoice:
-    """Add a received payment; the invoice is paid once nothing is left. Caller holds the order's lock."""
+    """Add a received payment; an open invoice is paid once nothing is left. Caller holds the order's lock."""
     invoice.amount_paid = F("amount_paid") + amount
     invoice.save(update_fields=["amount_paid"])
     invoice.refresh_from_db(fields=["amount_paid"])
-    if invoice.status != Invoice.Status.PAID and invoice.amount_paid >= invoice.amount:
+    if invoice.status == Invoice.Status.OPEN and invoice.balance <= ZERO:
         invoice.status = Invoice.Status.PAID
         invoice.save(update_fields=["status"])
     return invoice
 
 
-def invoice_add_refund(*, invoice: Invoice, amount: Decimal) -> Invoice:
-    invoice.amount_refunded = F("amount_refunded") + amount
-    invoice.save(update_fields=["amount_refunded"])
-    invoice.refresh_from_db(fields=["amount_refunded"])
+def invoice_add_refund(*, invoice: Invoice, refund) -> Invoice:
+    """Record money sent back. When the customer owed nothing, the refund also credits the invoice (a returned
+    or damaged item), so it never makes them owe the refunded money; what the shop owed them is simply settled."""
+    owed_to_customer = max(ZERO, -invoice.balance)
+    credit = refund.amount - min(refund.amount, owed_to_customer)
+    invoice.amount_refunded = F("amount_refunded") + refund.amount
+    if credit:
+        invoice.amount_credited = F("amount_credited") + credit
+        CreditNote.objects.create(invoice=invoice, refund=refund, amount=credit, reason=refund.reason)
+    invoice.save(update_fields=["amount_refunded", "amount_credited"])
+    invoice.refresh_from_db(fields=["amount_refunded", "amount_credited"])
+    return invoice
+
+
+def invoice_reopen(*, invoice: Invoice) -> Invoice:
+    """The order of a void invoice goes ahead after all (paid after its reservation expired)."""
+    invoice.status = Invoice.Status.PAID if invoice.amount - invoice.amount_credited - invoice.amount_paid \
+        + invoice.amount_refunded <= ZERO else Invoice.Status.OPEN
+    invoice.voided_on = None
+    invoice.save(update_fields=["status", "voided_on"])
     return invoice
 
 
 def invoice_order_closed(*, order: Order, user=None) -> None:
-    """A cancelled or expired order owes nothing: its unpaid invoice is void. Money already received is flagged
-    for staff to refund (they choose how much: a restocking fee, a partial shipment…)."""
+    """A cancelled or expired order owes nothing: its invoice is void. Money already received is flagged for
+    staff to refund."""
     from catalog.templatetags.shop_tags import money
 
     invoice = Invoice.objects.select_for_update().filter(order=order).first()
     if invoice is None or invoice.status == Invoice.Status.VOID:
         return
-    if invoice.status == Invoice.Status.OPEN:
-        # Nothing more is owed, even when part was paid: no reminders, no credit used (the money received stays
-        # recorded on the void invoice for the refund).
-        invoice.status = Invoice.Status.VOID
-        invoice.save(update_fields=["status"])
-    if invoice.amount_paid == ZERO:
-        return
+    # Nothing more is owed, even when part was paid: no reminders, no credit used; money received on it is owed
+    # back (a negative balance) until staff refund it.
+    invoice.status = Invoice.Status.VOID
+    invoice.voided_on = timezone.localdate()
+    invoice.save(update_fields=["status", "voided_on"])
     kept = invoice.amount_paid - invoice.amount_refunded
     if kept > ZERO and not order.attention:
         order.attention = (_("Cancelled with %(amount)s received and not refunded: refund the customer.")

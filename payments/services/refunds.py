@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderEvent
@@ -62,8 +63,9 @@ def _refund_done(refund: Refund) -> None:
     """Record a refund the customer has received: on the invoice, the timeline, and by email."""
     from catalog.templatetags.shop_tags import money
 
-    invoice_add_refund(invoice=Invoice.objects.select_for_update().get(order_id=refund.order_id),
-                       amount=refund.amount)
+    refund.refunded_at = timezone.now()
+    Refund.objects.filter(pk=refund.pk).update(refunded_at=refund.refunded_at)
+    invoice_add_refund(invoice=Invoice.objects.select_for_update().get(order_id=refund.order_id), refund=refund)
     order = Order.objects.get(pk=refund.order_id)
     OrderEvent.objects.create(order=order, status=order.status, created_by=refund.created_by,
                               note=(_("Refund of %(amount)s: %(reason)s")

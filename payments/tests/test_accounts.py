@@ -15,7 +15,7 @@ from inventory import services as stock_services
 from inventory.models import Stock
 from orders.models import CartLine, Order
 from orders.services.checkout import CheckoutError
-from payments.models import CreditAccount, Invoice, Payment, Refund
+from payments.models import CreditAccount, CreditNote, Invoice, Payment, Refund
 from payments.services import PaymentError
 from payments.services.received import payment_record
 from payments.services.refunds import refund_create
@@ -495,6 +495,33 @@ def test_the_statement_lists_invoices_payments_and_refunds_with_a_running_balanc
     assert re.search(r"Credit available</dt><dd[^>]*>\$51\.82<", html)  # 150.00 - 98.18
 
 
+def test_a_cancelled_order_paid_in_part_is_owed_back_then_refunded_and_the_statement_adds_up(
+    client, canada, kettle, buyer, account, clerk, order_for
+):
+    from orders.services.status import order_transition
+
+    order = order_for("account", (kettle, 1), user=buyer, po="PO-7")
+    cheque = payment_record(order=order, amount=Decimal("40.00"), method="cheque", reference="No. 12", user=clerk)
+    order_transition(order=order, to=Order.Status.CANCELLED, user=clerk)
+    client.force_login(buyer)
+
+    owed_back = client.get(reverse("payments:statement")).content.decode()
+    refund_create(payment=cheque, amount=Decimal("40.00"), reason="Order cancelled", user=clerk)
+    settled = client.get(reverse("payments:statement")).content.decode()
+
+    assert "Balance: <strong>-$40.00</strong>" in owed_back
+    today = long_date(timezone.localdate())
+    assert table_rows(settled) == [
+        [today, order.number, f"Invoice INV-{order.number}, due {long_date(order.invoice.due_on)}", "$98.18", "",
+         "$98.18"],
+        [today, order.number, "Payment received, Cheque No. 12", "", "$40.00", "$58.18"],
+        [today, order.number, "Order cancelled: nothing more is owed", "", "$98.18", "-$40.00"],
+        [today, order.number, "Refund sent to you, Cheque", "$40.00", "", "$0.00"],
+    ]
+    assert "Balance: <strong>$0.00</strong>" in settled
+    assert re.search(r"Credit available</dt><dd[^>]*>\$150\.00<", settled)
+
+
 def test_the_statement_shows_what_is_overdue(client, canada, kettle, buyer, account, order_for):
     order = order_for("account", (kettle, 1), user=buyer, po="PO-1")
     Invoice.objects.filter(order=order).update(due_on=timezone.localdate() - timedelta(days=1))
@@ -513,7 +540,8 @@ def test_a_refund_made_in_the_evening_is_dated_that_day_on_the_statement(client,
     payment = payment_record(order=order, amount=Decimal("34.13"), method="cheque", user=clerk)
     refund = refund_create(payment=payment, amount=Decimal("34.13"), reason="Returned", user=clerk)
     evening = timezone.make_aware(datetime.combine(timezone.localdate(), time(21, 30)))
-    Refund.objects.filter(pk=refund.pk).update(updated_at=evening)
+    Refund.objects.filter(pk=refund.pk).update(refunded_at=evening)
+    CreditNote.objects.filter(refund=refund).update(created_at=evening)
     client.force_login(buyer)
 
     statement = client.get(reverse("payments:statement")).context["statement"]

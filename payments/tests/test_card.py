@@ -252,7 +252,8 @@ def test_an_order_paid_at_stripe_a_moment_ago_cannot_be_cancelled_online(client,
     assert Stock.objects.get(variant=mug).reserved == 1
 
 
-def test_staff_cancelling_a_paid_order_are_told_to_refund_it(client, stripe_fake, card_order, admin_user):
+def test_staff_cancelling_a_paid_order_are_told_to_refund_it(client, stripe_fake, card_order, admin_user,
+                                                            django_capture_on_commit_callbacks):
     from orders.services.status import order_transition
 
     order, payment = card_order
@@ -264,7 +265,14 @@ def test_staff_cancelling_a_paid_order_are_told_to_refund_it(client, stripe_fake
 
     order.refresh_from_db()
     assert order.attention == "Cancelled with $34.13 received and not refunded: refund the customer."
-    assert Invoice.objects.get(order=order).status == Invoice.Status.PAID
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.status, invoice.balance) == (Invoice.Status.VOID, Decimal("-34.13"))  # the shop owes it back
+
+    payment.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_create(payment=payment, amount=Decimal("34.13"), reason="Order cancelled", user=admin_user)
+    invoice.refresh_from_db()
+    assert invoice.balance == Decimal("0.00") and not invoice.credit_notes.exists()
 
 
 @pytest.mark.parametrize("method, allowed", [("card", False), ("cheque", False), ("account", True)])

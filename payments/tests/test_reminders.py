@@ -252,7 +252,7 @@ def test_a_reminder_is_written_in_the_language_the_order_was_placed_in(canada, k
     assert 'lang="fr"' in email.html_body
 
 
-def test_a_cancelled_order_with_part_of_it_paid_gets_no_reminder_and_owes_nothing(
+def test_a_cancelled_order_with_part_of_it_paid_gets_no_reminder_and_is_owed_its_money_back(
     on_account, account, django_capture_on_commit_callbacks
 ):
     from orders.models import Order
@@ -264,7 +264,7 @@ def test_a_cancelled_order_with_part_of_it_paid_gets_no_reminder_and_owes_nothin
 
     assert run_beat_task(django_capture_on_commit_callbacks) == 0
     assert mail.outbox == []
-    assert invoice.balance == Decimal("0.00") and invoice.amount_paid == Decimal("40.00")
+    assert invoice.balance == Decimal("-40.00") and invoice.amount_paid == Decimal("40.00")  # owed back
     assert account_outstanding(account=account) == Decimal("0.00")
     on_account.refresh_from_db()
     assert "$40.00" in on_account.attention  # staff are asked to refund what was received
