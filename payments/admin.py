@@ -144,11 +144,18 @@ class InvoiceAdmin(admin.ModelAdmin):
         text = money(obj.balance)
         return format_html('<strong class="errornote">{} ({})</strong>', text, _("overdue")) if obj.is_overdue else text
 
-    @admin.action(description=_("Send the reminders due today"), permissions=["change"])
+    @admin.action(description=_("Send the selected invoices the reminders due today"), permissions=["change"])
     def send_reminders_now(self, request, queryset):
-        sent = invoices_remind()
+        sent = invoices_remind(invoices=queryset)
         self.message_user(request, ngettext("%(n)d reminder sent.", "%(n)d reminders sent.", len(sent))
                           % {"n": len(sent)}, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        """A new due date starts the reminders over (the customer was given more time)."""
+        if change and "due_on" in form.changed_data:
+            obj.reminder_sent = Invoice.Reminder.NONE
+            obj.reminded_at = None
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         return [path("<int:pk>/record-payment/", self.admin_site.admin_view(self.record_payment_view),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from orders.models import Order
@@ -30,11 +31,13 @@ def reminder_stage(*, invoice: Invoice, today: date) -> int:
     return R.NONE
 
 
-def invoices_remind(*, today: date | None = None) -> list[tuple[str, int]]:
-    """Email every reminder due today; returns (invoice number, stage) for each sent."""
+def invoices_remind(*, today: date | None = None, invoices: QuerySet | None = None) -> list[tuple[str, int]]:
+    """Email every reminder due today (among `invoices`, by default all); returns (invoice number, stage) for each
+    sent."""
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.SHOP_REMINDER_DUE_SOON_DAYS)
-    candidates = (Invoice.objects.open().filter(due_on__lte=horizon, reminder_sent__lt=R.FINAL)
+    scope = invoices if invoices is not None else Invoice.objects.all()
+    candidates = (scope.open().filter(due_on__lte=horizon, reminder_sent__lt=R.FINAL)
                   .exclude(order__payment_method=Order.PaymentMethod.CARD).select_related("order").order_by("pk"))
     sent = []
     for invoice in candidates:

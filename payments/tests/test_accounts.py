@@ -209,7 +209,7 @@ def test_an_account_suspended_between_review_and_placing_is_refused_and_nothing_
     response = place(client)
 
     assert response.redirect_chain[-1][0] == reverse("orders:cart_detail")
-    assert 'class="alert alert-danger"' in response.content.decode()
+    assert "Your business account cannot take orders at the moment" in response.content.decode()
     assert Order.objects.count() == 0 and reserved(mug) == 0
 
 

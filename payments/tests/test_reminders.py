@@ -135,7 +135,7 @@ def test_reminders_follow_the_schedule_each_stage_once(on_account, django_captur
     [final] = mail.outbox
     assert final.subject == f"{settings.SHOP_NAME}: final notice for invoice {number}"
     assert (f"Final notice: invoice {number} (order {order_number}) has been unpaid since {due_text}. "
-            "Please pay the $58.18 still owed now; without it we will have to suspend orders on account.") in final.body
+            "Please pay the $58.18 still owed now. Without it we will have to suspend orders on account.") in final.body
 
     assert remind_on(django_capture_on_commit_callbacks, due + timedelta(days=40)) == []
     assert OutboxEmail.objects.filter(reference=order_number, subject__contains=number).count() == 3
@@ -290,3 +290,37 @@ def test_a_business_customer_is_sent_a_link_to_their_statement(on_account, djang
     [email] = mail.outbox
     assert f"Your account statement:\n{settings.SHOP_BASE_URL.rstrip('/')}/account/statement/" in email.body
     assert on_account.get_absolute_url() in email.body
+
+
+def test_a_new_due_date_set_in_the_admin_starts_the_reminders_over(admin_client, canada, mug, order_for,
+                                                                   django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    order = order_for("cheque", (mug, 1))
+    invoice = due_in(order, -1)
+    run_beat_task(django_capture_on_commit_callbacks)
+    invoice.refresh_from_db()
+    assert invoice.reminder_sent == Invoice.Reminder.OVERDUE
+    later = timezone.localdate() + timedelta(days=2)
+
+    admin_client.post(reverse("admin:payments_invoice_change", args=[invoice.pk]), {"due_on": later.isoformat()})
+    mail.outbox.clear()
+    run_beat_task(django_capture_on_commit_callbacks)
+
+    invoice.refresh_from_db()
+    assert (invoice.due_on, invoice.reminder_sent) == (later, Invoice.Reminder.DUE_SOON)
+    assert [m.subject for m in mail.outbox] == [f"comptoir: invoice {invoice.number} is due soon"]
+
+
+def test_the_admin_action_reminds_only_the_invoices_ticked(admin_client, canada, mug, kettle, order_for,
+                                                           django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    ticked = due_in(order_for("cheque", (mug, 1)), -1)
+    due_in(order_for("cheque", (kettle, 1)), -1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:payments_invoice_changelist"),
+                          {"action": "send_reminders_now", "_selected_action": [ticked.pk]})
+
+    assert [m.subject for m in mail.outbox] == [f"comptoir: invoice {ticked.number} is overdue"]
