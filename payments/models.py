@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -135,7 +136,7 @@ class Payment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the card processor")
-        SUCCEEDED = "succeeded", _("Received")
+        SUCCEEDED = "succeeded", pgettext_lazy("payment status", "Received")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Abandoned")
 
@@ -167,7 +168,9 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_method_display()} {self.amount} ({self.get_status_display()})"
+        from catalog.templatetags.shop_tags import money
+
+        return f"{self.get_method_display()} {money(self.amount)} ({self.get_status_display()})"
 
     def refundable(self) -> Decimal:
         """Left to refund: the amount received less every refund not failed."""

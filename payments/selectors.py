@@ -1,7 +1,7 @@
 """Reads for pages: what an order has paid and owes, the ways a customer may pay, a customer's statement."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import formats, timezone
@@ -24,6 +24,17 @@ def payment_methods_for(user) -> list[str]:
     return methods
 
 
+@dataclass(frozen=True)
+class MoneyRow:
+    """One line of an order's invoice-and-payments table: kind is "invoice", "void", "credit", "payment" or
+    "refund"; obj the invoice, credit note, payment or refund."""
+
+    at: datetime
+    rank: int
+    kind: str
+    obj: object
+
+
 @dataclass
 class OrderMoney:
     invoice: Invoice | None
@@ -31,6 +42,22 @@ class OrderMoney:
     refunds: list[Refund]
     pending: bool
     last_failure: str
+
+    @property
+    def rows(self) -> list[MoneyRow]:
+        """Everything that happened to the order's money, in the order it happened."""
+        if self.invoice is None:
+            return []
+        invoice = self.invoice
+        rows = [MoneyRow(invoice.order.created_at, 0, "invoice", invoice)]
+        if invoice.status == Invoice.Status.VOID:
+            closed = invoice.order.events.filter(status__in=(Order.Status.CANCELLED, Order.Status.EXPIRED)).last()
+            rows.append(MoneyRow(closed.created_at if closed else invoice.order.updated_at, 2, "void", invoice))
+        rows += [MoneyRow(note.refund.refunded_at if note.refund and note.refund.refunded_at else note.created_at, 3,
+                          "credit", note) for note in invoice.credit_notes.all()]
+        rows += [MoneyRow(p.created_at, 1, "payment", p) for p in self.payments]
+        rows += [MoneyRow(r.refunded_at or r.created_at, 4, "refund", r) for r in self.refunds]
+        return sorted(rows, key=lambda row: (row.at, row.rank))
 
     @property
     def balance(self) -> Decimal:
@@ -42,7 +69,8 @@ class OrderMoney:
 
 
 def order_money(*, order: Order) -> OrderMoney:
-    invoice = Invoice.objects.filter(order=order).prefetch_related("credit_notes").first()
+    invoice = (Invoice.objects.filter(order=order).select_related("order")
+               .prefetch_related("credit_notes__refund").first())
     payments = list(order.payments.all())
     refunds = list(Refund.objects.filter(order=order).select_related("payment"))
     failures = [p.failure_message for p in payments if p.status == Payment.Status.FAILED and p.failure_message]

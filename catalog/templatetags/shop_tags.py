@@ -49,3 +49,10 @@ def csrf_placeholder():
     from shop.middleware import CSRF_PLACEHOLDER
 
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER)
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label, as each language writes it: "Total:" in English, "Total :" (no-break space) in
+    French."""
+    return "\u00a0:" if (get_language() or "").startswith("fr") else ":"

@@ -2,7 +2,6 @@
 payment: the webhook's whole effect commits with the event's id, or not at all."""
 
 import multiprocessing
-import os
 import threading
 from decimal import Decimal
 
@@ -13,9 +12,10 @@ from orders.models import Order
 from orders.rates import rates_and_delivery_seed
 from outbox.models import OutboxEmail
 from outbox.services import emails_sweep
-from outbox.tests.conftest import UNREACHABLE_BROKER_URL, celery_publishing
+from outbox.tests.conftest import UNREACHABLE_BROKER_URL, _test_database_url, celery_publishing
 from payments.models import Invoice, Payment, StripeEvent
 from payments.services.card import stripe_event_handle
+from payments.tests.crash_child import handle_then_die
 
 
 @pytest.fixture
@@ -38,18 +38,6 @@ def canada(transactional_db):
     return DeliveryMethod.objects.get(code="standard")
 
 
-def _handle_then_die(event: dict) -> None:
-    """In a forked worker: apply the event but die, like a killed process, just before the transaction commits."""
-    import payments.services.card as card
-
-    def killed(**kwargs):
-        os._exit(9)
-
-    card.order_transition = killed
-    stripe_event_handle(event=event)
-    os._exit(0)  # not reached
-
-
 def assert_paid_once(order, payment):
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
@@ -61,13 +49,14 @@ def assert_paid_once(order, payment):
 
 
 @pytest.mark.concurrency
-@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_worker_killed_while_handling_a_payment_leaves_nothing_and_the_redelivery_pays_once(paid_at_stripe):
     order, payment, completed = paid_at_stripe
-    connections.close_all()  # the child must open its own connection
-    child = multiprocessing.get_context("fork").Process(target=_handle_then_die, args=(completed,))
+    # A fresh interpreter, not a fork: forking a process that runs other threads (live server, fake Stripe) can
+    # leave the child stuck on a lock one of them held.
+    child = multiprocessing.get_context("spawn").Process(
+        target=handle_then_die, kwargs={"database_url": _test_database_url(), "event": completed})
     child.start()
-    child.join(30)
+    child.join(60)
 
     assert child.exitcode == 9
     assert not StripeEvent.objects.exists()
