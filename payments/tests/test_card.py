@@ -290,3 +290,39 @@ def test_only_orders_on_account_are_prepared_before_they_are_paid(order_for, mug
     else:
         with pytest.raises(TransitionNotAllowed, match="not paid yet"):
             order_transition(order=order, to=Order.Status.PREPARING)
+
+
+def test_the_beat_task_expires_only_card_orders_unpaid_past_their_time(
+        client, stripe_fake, order_for, mug, kettle, settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.tasks import payments_expire_unpaid
+
+    settings.SHOP_PAYMENT_EXPIRY_MINUTES = 60
+    stale = order_for("card", (mug, 2))
+    paid = order_for("card", (kettle, 1))
+    fresh = order_for("card", (mug, 1))
+    by_cheque = order_for("cheque", (mug, 1))
+    for order in (paid, fresh):
+        payment = card_payment_start(order=order, success_url="http://shop.test/a", cancel_url="http://shop.test/b")
+    stripe_fake.session_pay(Payment.objects.get(order=paid).provider_id)
+    for event in stripe_fake.events:
+        webhook_post(client, stripe_fake, event)
+    an_hour_ago = timezone.now() - timedelta(minutes=61)
+    Order.objects.filter(pk__in=[stale.pk, paid.pk, by_cheque.pk]).update(created_at=an_hour_ago)
+    assert payment.order_id == fresh.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expired = payments_expire_unpaid.delay().get()
+
+    assert expired == [stale.number]
+    statuses = dict(Order.objects.values_list("number", "status"))
+    assert statuses == {stale.number: "expired", paid.number: "paid", fresh.number: "received",
+                        by_cheque.number: "received"}
+    assert Stock.objects.get(variant=mug).reserved == 2  # fresh 1 + cheque 1; the stale order's 2 went back
+    assert StockMovement.objects.filter(reference=stale.number, kind="online_release").get().reserved_delta == -2
+    [email] = OutboxEmail.objects.filter(subject__contains="was not paid")
+    assert email.reference == stale.number and email.to == stale.email
+    assert payments_expire_unpaid.delay().get() == []  # a second run changes nothing
