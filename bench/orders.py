@@ -99,6 +99,7 @@ def bench_orders_clear(skus: list[Sku]) -> tuple[int, int]:
     from inventory import services as stock_services
     from orders.models import Order, OrderAllocation
     from outbox.models import OutboxEmail
+    from payments.models import CreditNote, Invoice, Payment, Refund
 
     order_ids = list(Order.objects.filter(lines__variant_id__in=[s.variant_id for s in skus])
                      .values_list("pk", flat=True).distinct())
@@ -115,6 +116,11 @@ def bench_orders_clear(skus: list[Sku]) -> tuple[int, int]:
         held.update(released=True)
     numbers = list(Order.objects.filter(pk__in=order_ids).values_list("number", flat=True))
     OutboxEmail.objects.filter(reference__in=numbers).delete()
+    # Money records are protected from deletion with their order; the bench's own orders go, with theirs.
+    CreditNote.objects.filter(invoice__order_id__in=order_ids).delete()
+    Refund.objects.filter(order_id__in=order_ids).delete()
+    Payment.objects.filter(order_id__in=order_ids).delete()
+    Invoice.objects.filter(order_id__in=order_ids).delete()
     Order.objects.filter(pk__in=order_ids).delete()  # lines, allocations, tax lines and events go with them
     return len(order_ids), sum(a.quantity for a in allocations)
 
