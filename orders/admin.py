@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.templatetags.shop_tags import money
+from payments.admin import payment_refund_link
 from payments.models import Payment, Refund
 
 from .models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine, TaxRate
@@ -55,10 +56,7 @@ class PaymentInline(FrozenInline):
 
     @admin.display(description=_("refund"))
     def refund_link(self, obj):
-        if obj.status != Payment.Status.SUCCEEDED:
-            return ""
-        return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[obj.pk]),
-                           _("Refund…"))
+        return payment_refund_link(obj)
 
 
 class RefundInline(FrozenInline):

@@ -29,6 +29,14 @@ from .services.reminders import invoices_remind
 CENT = Decimal("0.01")
 
 
+def payment_refund_link(payment: Payment) -> str:
+    """The way to the refund form, for a payment that received money."""
+    if payment.status != Payment.Status.SUCCEEDED:
+        return ""
+    return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[payment.pk]),
+                       _("Refund…"))
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -228,10 +236,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("refund"))
     def refund_link(self, obj):
-        if obj.status != Payment.Status.SUCCEEDED:
-            return ""
-        return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[obj.pk]),
-                           _("Refund…"))
+        return payment_refund_link(obj)
 
     def get_urls(self):
         return [path("<int:pk>/refund/", self.admin_site.admin_view(self.refund_view),

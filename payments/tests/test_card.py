@@ -14,7 +14,7 @@ from payments.services import PaymentError
 from payments.services.card import card_payment_start
 from payments.services.expiry import order_payment_expire
 from payments.services.refunds import refund_create
-from payments.tests.helpers import webhook_post
+from payments.tests.helpers import pay_and_confirm, webhook_post
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +87,7 @@ def test_pay_now_twice_reuses_the_open_session(card_order):
 
 def test_a_paid_order_cannot_be_paid_again(client, stripe_fake, card_order):
     order, payment = card_order
-    stripe_fake.session_pay(payment.provider_id)
-    for event in stripe_fake.events:
-        webhook_post(client, stripe_fake, event)
+    pay_and_confirm(client, stripe_fake, payment)
 
     with pytest.raises(PaymentError):
         card_payment_start(order=order, success_url="http://shop.test/a", cancel_url="http://shop.test/b")
@@ -176,10 +174,7 @@ def test_a_late_payment_for_stock_sold_meanwhile_cancels_flags_and_refunds(
 def test_a_partial_card_refund_goes_through_stripe_and_shows_on_the_order(
         client, stripe_fake, card_order, django_capture_on_commit_callbacks):
     order, payment = card_order
-    stripe_fake.session_pay(payment.provider_id)
-    for event in stripe_fake.events:
-        webhook_post(client, stripe_fake, event)
-    payment.refresh_from_db()
+    pay_and_confirm(client, stripe_fake, payment)
 
     with django_capture_on_commit_callbacks(execute=True):
         refund = refund_create(payment=payment, amount=Decimal("10.00"), reason="Chipped handle")
@@ -208,10 +203,7 @@ def test_a_card_refund_stripe_cannot_take_now_stays_pending_and_the_sweep_sends_
     from payments.tasks import refunds_send_pending
 
     order, payment = card_order
-    stripe_fake.session_pay(payment.provider_id)
-    for event in stripe_fake.events:
-        webhook_post(client, stripe_fake, event)
-    payment.refresh_from_db()
+    pay_and_confirm(client, stripe_fake, payment)
     stripe_fake.unavailable = True
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -257,9 +249,7 @@ def test_staff_cancelling_a_paid_order_are_told_to_refund_it(client, stripe_fake
     from orders.services.status import order_transition
 
     order, payment = card_order
-    stripe_fake.session_pay(payment.provider_id)
-    for event in stripe_fake.events:
-        webhook_post(client, stripe_fake, event)
+    pay_and_confirm(client, stripe_fake, payment)
 
     order_transition(order=order, to=Order.Status.CANCELLED, user=admin_user)
 

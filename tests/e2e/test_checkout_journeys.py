@@ -17,21 +17,13 @@ from catalog.tests.factories import CategoryFactory, VariantFactory
 from inventory import services
 from inventory.models import Stock, StockMovement
 from inventory.tests.factories import LocationFactory
-from orders.models import Cart, DeliveryMethod, Order, TaxRate
-from orders.rates import rates_and_delivery_seed
+from orders.models import Cart, Order
 from orders.services import cart as cart_services
 from orders.services.checkout import CheckoutDetails, order_place
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STANDARD_DELIVERY = "Standard delivery (flat rate, anywhere in Canada)"
-
-
-@pytest.fixture
-def canada(db):
-    """The tax rates and the standard delivery, as the migration seeds them."""
-    rates_and_delivery_seed(TaxRate, DeliveryMethod)
-    return DeliveryMethod.objects.get(code="standard")
 
 
 @pytest.fixture

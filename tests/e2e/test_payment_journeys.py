@@ -20,8 +20,7 @@ from playwright.sync_api import Page, expect
 from catalog.tests.factories import CategoryFactory, VariantFactory
 from inventory import services
 from inventory.models import Stock, StockMovement
-from orders.models import DeliveryMethod, Order, TaxRate
-from orders.rates import rates_and_delivery_seed
+from orders.models import Order
 from payments.models import Invoice, Payment, Refund, StripeEvent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,13 +31,6 @@ GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 PAID_SOON = 10_000  # ms: a webhook, a meta refresh (3 s) and a page load
 STAFF_PASSWORD = "staff-pw-123"
-
-
-@pytest.fixture
-def canada(db):
-    """The tax rates and the standard delivery, as the migration seeds them."""
-    rates_and_delivery_seed(TaxRate, DeliveryMethod)
-    return DeliveryMethod.objects.get(code="standard")
 
 
 @pytest.fixture
