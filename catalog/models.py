@@ -62,6 +62,12 @@ class Product(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    allow_backorder = models.BooleanField(
+        _("allow backorders"), default=False,
+        help_text=_("Sell beyond the stock: the extra units ship when the next delivery arrives."),
+    )
+    restock_expected_on = models.DateField(_("restock expected on"), null=True, blank=True,
+                                           help_text=_("Shown to shoppers and used for promised delivery dates."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

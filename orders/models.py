@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +98,15 @@ class DeliveryMethod(models.Model):
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    class Level(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        EXPEDITED = "expedited", _("Expedited")
+        OVERNIGHT = "overnight", _("Overnight")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SHIP)
+    carrier = models.ForeignKey("shipping.Carrier", verbose_name=_("carrier"), null=True, blank=True,
+                                related_name="methods", on_delete=models.PROTECT)
+    level = models.CharField(_("service level"), max_length=20, choices=Level.choices, blank=True)
     price = models.DecimalField(_("price (CAD)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
     handling_fee = models.DecimalField(
         _("handling and packaging fee (CAD)"), **MONEY, default=Decimal("0"),
@@ -165,6 +173,8 @@ class Order(models.Model):
     delivery_label = models.CharField(_("delivery"), max_length=100)
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     purchase_order_number = models.CharField(_("purchase order number"), max_length=40, blank=True)
+    ships_by = models.DateField(_("ships by"), null=True, blank=True)
+    promised_on = models.DateField(_("delivery promised by"), null=True, blank=True, db_index=True)
     attention = models.CharField(
         _("needs staff attention"), max_length=255, blank=True,
         help_text=_("Set when something about the payment needs a person (amount mismatch, paid after expiry). "
@@ -222,10 +232,15 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), **MONEY)
+    backordered = models.PositiveIntegerField(_("backordered"), default=0,
+                                              help_text=_("Units not in stock when ordered, held as stock arrives."))
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(backordered__lte=F("quantity")), name="order_line_backorder_within"),
+        ]
 
     def __str__(self):
         return f"{self.quantity} × {self.sku}"

@@ -208,6 +208,8 @@ def order_detail(request, number):
         "token": request.GET.get("t", ""),
         "can_cancel": order.status == Order.Status.RECEIVED,
         "money": money,
+        "shipments": order.shipments.select_related("carrier").prefetch_related("lines__order_line"),
+        "returns": order.returns.prefetch_related("lines__order_line"),
         # Back from the card processor before its confirmation: look again in a few seconds (no JavaScript).
         "confirming": order.awaits_card_payment and money.pending and "session_id" in request.GET,
     })

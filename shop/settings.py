@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crm",
     "outbox",
     "payments",
+    "shipping",
+    "returns",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,11 @@ SHOP_CHEQUE_DUE_DAYS = env.int("SHOP_CHEQUE_DUE_DAYS", default=14)
 # Reminders: "due soon" this many days before the due date; "final notice" this many days after it.
 SHOP_REMINDER_DUE_SOON_DAYS = env.int("SHOP_REMINDER_DUE_SOON_DAYS", default=3)
 SHOP_REMINDER_FINAL_DAYS = env.int("SHOP_REMINDER_FINAL_DAYS", default=15)
+
+# Shipping: the province a product page's "order today, arrives by …" assumes before the shopper gives an address.
+SHOP_HOME_PROVINCE = env.str("SHOP_HOME_PROVINCE", default="AB")
+# Returns are accepted this many days after delivery (or shipping, when delivery was not recorded).
+SHOP_RETURN_DAYS = env.int("SHOP_RETURN_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""Carriers, zones, rates, capacity, holidays."""
