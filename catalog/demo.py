@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import io
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
@@ -40,7 +42,7 @@ DEMO_PRODUCTS = [
     ("Bow River T-shirt", "T-shirts", "29.99", 0, {}, {"sizes": ["S", "M", "L"], "colours": ["White", "Green"]}),
     ("Stampede Souvenir T-shirt", "T-shirts", "19.99", 12, {"yyc": 30}, {"store_only": True}),
     ("Stoneware Mug", "Mugs", "18.00", 2, {"yeg": 5}, {"featured": True}),
-    ("Enamel Camp Mug", "Mugs", "14.50", 0, {"yyc": 3}, {}),
+    ("Enamel Camp Mug", "Mugs", "14.50", 0, {"yyc": 3}, {"backorder_days": 10}),
     ("Gooseneck Kettle", "Kettles", "79.00", 15, {}, {"featured": True}),
     ("Whistling Kettle", "Kettles", "45.00", 1, {"yeg": 2}, {}),
     ("Cast Iron Skillet", "Kitchen", "59.95", 25, {"yyc": 4}, {}),
@@ -177,6 +179,10 @@ def demo_products_seed(*, with_images: bool = True) -> int:
                 "description": f"{name}: made to last, chosen by our staff for Alberta's seasons.",
                 "sold_online": not options.get("store_only", False),
                 "is_featured": options.get("featured", False),
+                # Sold out online but on order from the supplier: shoppers may order it now, it ships later.
+                "allow_backorder": "backorder_days" in options,
+                "restock_expected_on": (timezone.localdate() + timedelta(days=options["backorder_days"])
+                                        if "backorder_days" in options else None),
             },
         )
         if not was_created:

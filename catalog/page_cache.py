@@ -109,14 +109,15 @@ def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
     return value
 
 
-def whole_page(version_names, *, query_ok=lambda query: not query):
+def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda: ""):
     """Serve anonymous visitors (a GET with no session or other personal cookie) a cached copy of the whole page.
 
     Such a visitor has no cart, messages or account, so the page shell is the same for all of them (forms carry a
     CSRF placeholder that shop.middleware fills in per visitor); the page
     is keyed by its full address and the same versions as its fragment, so a stock movement refreshes it too.
     Anything else (cookies, other methods, unexpected query strings) goes through the view as usual, as does any
-    response that is not a plain 200, sets a cookie, holds a CSRF token or changed the session.
+    response that is not a plain 200, sets a cookie, holds a CSRF token or changed the session. `period` names
+    the stretch of time the page is valid for, when it shows time-dependent text (a delivery promise).
     """
 
     def decorator(view):
@@ -142,7 +143,7 @@ def whole_page(version_names, *, query_ok=lambda query: not query):
                 return {"content": response.content, "content_type": response["Content-Type"]}
 
             cached = page_get_or_build(
-                ("whole", get_language(), request.get_full_path()),
+                ("whole", get_language(), request.get_full_path(), period()),
                 version_names(*args, **kwargs),
                 build,
                 store=lambda value: value is not None,

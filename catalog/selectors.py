@@ -1,10 +1,14 @@
 """Reads of the catalogue for pages: every queryset here fetches what its page shows in a constant number of
 queries, whatever the number of products on the page."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inventory.selectors import Availability, availability_by_variant, online_available_by_product
 
@@ -95,13 +99,16 @@ class ProductCard:
     online_available: int
     variant_count: int
     default_variant_id: int | None
+    backorderable: bool = False
+    restock_on: datetime.date | None = None
 
     def get_absolute_url(self):
         return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.id)})
 
     @property
     def availability(self) -> Availability:
-        return Availability(online=self.online_available)
+        return SkuAvailability(online=self.online_available, backorderable=self.backorderable,
+                               restock_on=self.restock_on)
 
     @property
     def has_price_range(self) -> bool:
@@ -126,7 +133,7 @@ def listable_products(category_ids, *, sort: str = DEFAULT_SORT):
         Product.objects.online()
         .filter(category_id__in=list(category_ids))
         .filter(Exists(_active_skus_of_outer_product()))
-        .only("id", "name", "slug", "created_at")
+        .only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on")
     )
     if sort in ("price", "-price"):
         lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
@@ -160,6 +167,8 @@ def product_cards(products) -> list[ProductCard]:
             online_available=available[p.pk],
             variant_count=prices[p.pk]["count"],
             default_variant_id=prices[p.pk]["first_id"],
+            backorderable=p.allow_backorder,
+            restock_on=restock_expected(p) if p.allow_backorder else None,
         )
         for p in products
         if p.pk in prices  # a SKU switched off since the page's rows were read
@@ -190,9 +199,51 @@ def product_for_page(pk: int) -> Product | None:
     )
 
 
-def variant_availability(product: Product) -> list[tuple[ProductVariant, Availability]]:
+def restock_expected(product: Product) -> datetime.date | None:
+    """The product's expected restock date, unless it is unset or already past (then: as soon as it is back)."""
+    expected = product.restock_expected_on
+    return expected if expected is not None and expected >= timezone.localdate() else None
+
+
+def restock_phrase(restock_on: datetime.date | None) -> str:
+    """"expected March 12, 2026" or "as soon as it is back", in the active language."""
+    if restock_on is None:
+        return _("as soon as it is back")
+    return _("expected %(date)s") % {"date": formats.date_format(restock_on, "DATE_FORMAT")}
+
+
+@dataclass
+class SkuAvailability(Availability):
+    """A SKU on its product page: one whose product allows backorders can be ordered even when none is in stock;
+    one that cannot be ordered offers the "email me when it is back" form."""
+
+    backorderable: bool = False
+    restock_on: datetime.date | None = None
+
+    @property
+    def can_buy_online(self) -> bool:
+        return self.online > 0 or self.backorderable
+
+    @property
+    def message(self) -> str:
+        if not self.backorderable or self.status == self.IN_STOCK:
+            return super().message
+        when = restock_phrase(self.restock_on)
+        if self.status == self.OUT:
+            return _("Out of stock online — order now, ships later (%(when)s)") % {"when": when}
+        return ngettext("Only %(count)d left — more ship later (%(when)s)",
+                        "Only %(count)d left — more ship later (%(when)s)", self.online) % {
+            "count": self.online, "when": when}
+
+
+def variant_availability(product: Product) -> list[tuple[ProductVariant, SkuAvailability]]:
     by_variant = availability_by_variant([v.pk for v in product.active_variants])
-    return [(v, by_variant[v.pk]) for v in product.active_variants]
+    restock_on = restock_expected(product) if product.allow_backorder else None
+    return [
+        (v, SkuAvailability(online=by_variant[v.pk].online, stores=by_variant[v.pk].stores,
+                            backorderable=product.allow_backorder, restock_on=restock_on))
+        for v in product.active_variants
+    ]
 
 
 def sitemap_products():

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shipping.services.promise import promise_period
+
 from . import page_cache, selectors
 
 
@@ -108,7 +110,7 @@ def sort_choices():
     ]
 
 
-@page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.product_key(key[1])])
+@page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.product_key(key[1])], period=promise_period)
 def product_detail(request, key):
     slug, pk = key
     def build():
@@ -134,7 +136,7 @@ def product_detail(request, key):
         }
 
     page = page_cache.page_get_or_build(
-        ("product", pk, get_language()), [page_cache.CATALOG, page_cache.product_key(pk)], build,
+        ("product", pk, get_language(), promise_period()), [page_cache.CATALOG, page_cache.product_key(pk)], build,
         store=lambda value: value is not None,
     )
     if page is None:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,9 +43,14 @@ def _sale(form, user):
 
 
 def _receipt(form, user):
+    from shipping.services.backinstock import restock_process
+
     d = form.cleaned_data
-    return services.stock_receive(variant=d["variant"], location=d["location"], quantity=d["quantity"],
-                                  user=user, reason=d["reason"], reference=d["reference"])
+    movement = services.stock_receive(variant=d["variant"], location=d["location"], quantity=d["quantity"],
+                                      user=user, reason=d["reason"], reference=d["reference"])
+    # Once the receipt is committed: waiting backorders first, then "email me when it is back" sign-ups.
+    transaction.on_commit(partial(restock_process, variant_ids=[d["variant"].pk], user=user), robust=True)
+    return movement
 
 
 def _return(form, user):

@@ -97,6 +97,7 @@ class StockMovement(models.Model):
         ONLINE_SALE = "online_sale", _("Online sale shipped")
         IN_STORE_SALE = "in_store_sale", _("In-store sale")
         RETURN = "return", _("Return")
+        RETURN_WRITE_OFF = "return_write_off", _("Return written off")
         TRANSFER_OUT = "transfer_out", _("Transfer out")
         TRANSFER_IN = "transfer_in", _("Transfer in")
         CORRECTION = "correction", _("Count correction")

@@ -176,6 +176,19 @@ def stock_return(*, variant: ProductVariant, location: StockLocation, quantity: 
 
 
 @transaction.atomic
+def stock_return_write_off(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
+                           reference="") -> tuple[StockMovement, StockMovement]:
+    """Goods brought back damaged: two ledger lines under one lock, the units coming back (RETURN) and leaving as
+    written off (RETURN_WRITE_OFF), so the ledger shows them while sellable stock does not change."""
+    _require_positive(quantity)
+    stock = _locked_stock(variant, location)
+    back = _apply(stock, kind=Kind.RETURN, on_hand_delta=quantity, user=user, reason=reason, reference=reference)
+    gone = _apply(stock, kind=Kind.RETURN_WRITE_OFF, on_hand_delta=-quantity, user=user, reason=reason,
+                  reference=reference)
+    return back, gone
+
+
+@transaction.atomic
 def stock_transfer(*, variant: ProductVariant, source: StockLocation, destination: StockLocation, quantity: int,
                    user=None, reason="", reference="") -> tuple[StockMovement, StockMovement]:
     """Move units between two locations: two ledger lines sharing one transfer id."""
@@ -226,13 +239,17 @@ def stock_correct(*, variant: ProductVariant, location: StockLocation, counted: 
 
 
 @transaction.atomic
-def stock_reserve(*, lines, reference="", user=None) -> list[Allocation]:
+def stock_reserve(*, lines, reference="", user=None, backorderable: frozenset[int] = frozenset()) -> list[Allocation]:
     """THE reservation rule for online orders: hold units at the locations that ship online, or fail whole.
 
     ``lines`` is an iterable of (variant_id, quantity). Every stock row of those SKUs at shipping locations is
     locked in primary-key order, availability (on hand - reserved) is re-read under the lock, and units are
     taken from the locations with the lowest priority number first. If any SKU is short, nothing is reserved and
     InsufficientStock says how many of each short SKU were available.
+
+    SKUs in ``backorderable`` (variant ids of products that allow backorders) are never short: what is available
+    of them is held and the rest is left for the caller to record as backordered. The caller learns how many units
+    of each SKU were held by adding up the returned allocations (a SKU with nothing available has none).
     """
     wanted: dict[int, int] = defaultdict(int)
     for variant_id, quantity in lines:
@@ -252,7 +269,7 @@ def stock_reserve(*, lines, reference="", user=None) -> list[Allocation]:
     shortages = {
         variant_id: sum(s.available for s in by_variant[variant_id])
         for variant_id, quantity in wanted.items()
-        if sum(s.available for s in by_variant[variant_id]) < quantity
+        if variant_id not in backorderable and sum(s.available for s in by_variant[variant_id]) < quantity
     }
     if shortages:
         raise InsufficientStock(shortages)
@@ -268,7 +285,8 @@ def stock_reserve(*, lines, reference="", user=None) -> list[Allocation]:
             remaining -= take
             if remaining == 0:
                 break
-    _refresh_pages_on_commit(wanted)
+    if allocations:
+        _refresh_pages_on_commit({a.variant_id for a in allocations})
     return allocations
 
 

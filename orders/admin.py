@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from catalog.templatetags.shop_tags import money
 from payments.admin import payment_refund_link
 from payments.models import Payment, Refund
+from shipping.admin_rates import RateInline
 
 from .models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine, TaxRate
 from .services.status import TransitionNotAllowed, order_transition
@@ -22,9 +23,11 @@ class TaxRateAdmin(admin.ModelAdmin):
 
 @admin.register(DeliveryMethod)
 class DeliveryMethodAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "price", "handling_fee", "days_min", "days_max", "is_active", "position"]
-    list_filter = ["kind", "is_active"]
-    list_editable = ["price", "handling_fee", "is_active", "position"]
+    list_display = ["name", "carrier", "level", "kind", "price", "handling_fee", "days_min", "days_max", "is_active",
+                    "position"]
+    list_filter = ["kind", "carrier", "level", "is_active"]
+    list_editable = ["handling_fee", "is_active", "position"]
+    inlines = [RateInline]
 
 
 class FrozenInline(admin.TabularInline):
@@ -93,6 +96,21 @@ def _move_action(target, description):
 S = Order.Status
 
 
+class LateFilter(admin.SimpleListFilter):
+    """Orders whose promised delivery date has passed and that have not shipped."""
+
+    title = _("late")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Promised date passed, not shipped"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.late()
+        return queryset
+
+
 class AttentionFilter(admin.SimpleListFilter):
     title = _("needs attention")
     parameter_name = "attention"
@@ -111,8 +129,9 @@ class AttentionFilter(admin.SimpleListFilter):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "ship_name", "email", "ship_province", "status", "payment_method",
-                    "total", "balance", "flagged"]
-    list_filter = [AttentionFilter, "status", "payment_method", "created_at", "ship_province", "delivery_method"]
+                    "total", "balance", "promised", "flagged"]
+    list_filter = [LateFilter, AttentionFilter, "status", "payment_method", "created_at", "ship_province",
+                   "delivery_method"]
     search_fields = ["number", "email", "ship_name", "lines__sku", "purchase_order_number"]
     list_select_related = ["invoice"]
     date_hierarchy = "created_at"
@@ -126,7 +145,6 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline, OrderTaxLineInline, PaymentInline, RefundInline, OrderEventInline]
     actions = [
         _move_action(S.PREPARING, _("Mark as being prepared")),
-        _move_action(S.SHIPPED, _("Mark as shipped")),
         _move_action(S.DELIVERED, _("Mark as delivered")),
         _move_action(S.CANCELLED, _("Cancel (releases the reserved stock)")),
     ]
@@ -141,6 +159,14 @@ class OrderAdmin(admin.ModelAdmin):
     def balance(self, obj):
         invoice = getattr(obj, "invoice", None)
         return money(invoice.balance) if invoice else "—"
+
+    @admin.display(description=_("promised by"), ordering="promised_on")
+    def promised(self, obj):
+        if obj.promised_on is None:
+            return "—"
+        if obj.is_late:
+            return format_html('<strong class="errornote">{} ({})</strong>', obj.promised_on, _("late"))
+        return obj.promised_on
 
     @admin.display(description=_("attention"), boolean=True)
     def flagged(self, obj):

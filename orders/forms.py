@@ -35,6 +35,22 @@ class RemoveFromCartForm(forms.Form):
     variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+def delivery_option_label(option, language: str) -> str:
+    """"Purolator Ground — $14.80 — arrives by Tuesday, December 1" (handling included in the price shown)."""
+    from django.utils import formats, translation
+
+    from catalog.templatetags.shop_tags import money
+
+    with translation.override(language):
+        day = formats.date_format(option.promise.arrives_on, "l j F" if language.startswith("fr") else "l, F j")
+        if option.method.kind == DeliveryMethod.Kind.PICKUP:
+            when = _("ready by %(day)s") % {"day": day}
+        else:
+            when = _("arrives by %(day)s") % {"day": day}
+        price = money(option.total) if option.total else _("free")
+        return f"{option.method.label(language)} — {price} — {when}"
+
+
 class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254, help_text=_("We send the order confirmation here."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
@@ -42,6 +58,9 @@ class CheckoutForm(forms.Form):
     delivery_method = forms.ModelChoiceField(
         label=_("Delivery"), queryset=DeliveryMethod.objects.filter(is_active=True), empty_label=None,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("This delivery option does not serve that address. Please choose one "
+                                            "of the options listed."),
+                        "required": _("Please choose how you want your order delivered.")},
     )
     ship_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
     ship_city = forms.CharField(label=_("City"), max_length=100, required=False)
@@ -56,9 +75,17 @@ class CheckoutForm(forms.Form):
         help_text=_("Needed to pay on account; printed on your invoice."),
     )
 
-    def __init__(self, *args, language: str = "en", payment_methods: list[str] | None = None, **kwargs):
+    def __init__(self, *args, language: str = "en", payment_methods: list[str] | None = None,
+                 options: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delivery_method"].label_from_instance = lambda m: m.label(language)
+        field = self.fields["delivery_method"]
+        if options is not None:
+            # Only what serves this address, each with its price and dates (shipping.services.rates).
+            self.options = {option.method.pk: option for option in options}
+            field.queryset = field.queryset.filter(pk__in=self.options)
+            field.label_from_instance = lambda m: delivery_option_label(self.options[m.pk], language)
+        else:
+            field.label_from_instance = lambda m: m.label(language)
         allowed = payment_methods or [Order.PaymentMethod.CHEQUE]
         self.fields["payment_method"].choices = [c for c in Order.PaymentMethod.choices if c[0] in allowed]
         self.fields["payment_method"].initial = self.initial.get("payment_method") or allowed[0]

@@ -132,9 +132,18 @@ class DeliveryMethod(models.Model):
         return self.name_fr if language.startswith("fr") and self.name_fr else self.name
 
 
+OPEN_TO_SHIP = ("received", "paid", "preparing")
+
+
 class OrderQuerySet(models.QuerySet):
     def for_customer_list(self):
         return self.select_related("user").order_by("-created_at")
+
+    def late(self, today=None):
+        """Promised date passed and still not shipped."""
+        from django.utils import timezone
+
+        return self.filter(status__in=OPEN_TO_SHIP, promised_on__lt=today or timezone.localdate())
 
 
 class Order(models.Model):
@@ -214,6 +223,12 @@ class Order(models.Model):
     def access_token(self) -> str:
         """Proof, carried in emailed links, that whoever opens the order page was sent it."""
         return signing.Signer(salt="orders.access").sign(self.number).split(":", 1)[1]
+
+    @property
+    def is_late(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.promised_on and self.status in OPEN_TO_SHIP and self.promised_on < timezone.localdate())
 
     @property
     def awaits_card_payment(self) -> bool:

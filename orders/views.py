@@ -15,10 +15,18 @@ from inventory.services import InsufficientStock
 from payments.selectors import order_money, payment_methods_for
 from payments.services.card import card_sessions_close
 from payments.views import card_payment_redirect
+from shipping.services.promise import promise_context
+from shipping.services.rates import (
+    delivery_option_for,
+    delivery_options,
+    parcel_weight_kg,
+    rows_ready_on,
+    unserved_text,
+)
 
 from .access import order_for_request
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
-from .models import Cart, DeliveryMethod, Order
+from .models import Cart, DeliveryMethod, Order, Province
 from .services import cart as cart_services
 from .services.checkout import CheckoutDetails, CheckoutError, TotalChanged, delivery_province, order_place
 from .services.pricing import quote_build
@@ -118,8 +126,20 @@ def checkout(request):
         return redirect("orders:cart_detail")
     saved = _details_from_session(request)
     initial = {**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved else {}
-    form = CheckoutForm(request.POST or None, initial=initial, language=get_language(),
-                        payment_methods=payment_methods_for(request.user))
+    rows = cart_services.cart_rows(cart)
+    address = request.POST if request.method == "POST" else initial
+    options = delivery_options(province=_province(address.get("ship_province")),
+                               postal_code=str(address.get("ship_postal_code") or "").upper().replace(" ", ""),
+                               weight_kg=parcel_weight_kg(rows), context=promise_context(),
+                               ready_on=rows_ready_on(rows))
+    form_kwargs = {"language": get_language(), "payment_methods": payment_methods_for(request.user),
+                   "options": options}
+    if "show_options" in request.POST:
+        # "Show delivery options" (no JavaScript needed): the same page again, priced for the address typed.
+        form = CheckoutForm(initial=request.POST.dict(), **form_kwargs)
+        return render(request, "orders/checkout.html", {"form": form, "options": options,
+                                                        "unserved": unserved_text()})
+    form = CheckoutForm(request.POST or None, initial=initial, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = CheckoutDetails(
@@ -131,7 +151,12 @@ def checkout(request):
         )
         request.session[CHECKOUT_SESSION_KEY] = details.as_session()
         return redirect("orders:checkout_review")
-    return render(request, "orders/checkout.html", {"form": form})
+    return render(request, "orders/checkout.html", {"form": form, "options": options, "unserved": unserved_text()})
+
+
+def _province(value) -> str:
+    value = str(value or "").strip().upper()
+    return value if value in Province.values else ""
 
 
 def _review_context(request, cart, details):
@@ -140,9 +165,13 @@ def _review_context(request, cart, details):
         "pickup_location").first()
     if delivery is None:
         return None
+    option = delivery_option_for(method=delivery, province=delivery_province(details, delivery),
+                                 postal_code=details.ship_postal_code, rows=rows, context=promise_context())
+    if option is None:
+        return None
     quote = quote_build(subtotal=sum((r.line_total for r in rows), start=Decimal("0")),
-                        province=delivery_province(details, delivery), delivery=delivery)
-    return {"rows": rows, "details": details, "delivery": delivery, "quote": quote,
+                        province=delivery_province(details, delivery), delivery=delivery, shipping=option.price)
+    return {"rows": rows, "details": details, "delivery": delivery, "quote": quote, "option": option,
             "delivery_label": delivery.label(get_language()),
             "payment_label": Order.PaymentMethod(details.payment_method).label
             if details.payment_method in Order.PaymentMethod.values else ""}

@@ -26,6 +26,10 @@ class ReturnRequest(models.Model):
                                    related_name="+", on_delete=models.SET_NULL)
     refund = models.ForeignKey("payments.Refund", verbose_name=_("refund"), null=True, blank=True,
                                related_name="+", on_delete=models.PROTECT)
+    credit_note = models.ForeignKey("payments.CreditNote", verbose_name=_("credit without money back"), null=True,
+                                    blank=True, related_name="+", on_delete=models.PROTECT)
+    refund_amount = models.DecimalField(_("refunded or credited"), max_digits=12, decimal_places=2, null=True,
+                                        blank=True)
 
     class Meta:
         verbose_name = _("return")
@@ -34,6 +38,10 @@ class ReturnRequest(models.Model):
 
     def __str__(self):
         return f"{self.order} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.REFUSED, self.Status.REFUNDED)
 
 
 class ReturnLine(models.Model):

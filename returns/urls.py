@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "returns"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/<str:number>/return/", views.return_create, name="return_create"),
+    path("returns/policy/", views.policy, name="policy"),
+]

@@ -1,1 +1,39 @@
-"""Views."""
+"""The customer's return form and the return policy. Each view parses a form, calls a service and redirects or
+renders."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from orders.access import order_for_request
+
+from .forms import ReturnRequestForm
+from .selectors import return_offer
+from .services import ReturnError, return_request
+
+
+def return_create(request, number):
+    """Who may see the order (owner, staff or holder of the emailed link) may ask to return its shipped items."""
+    order = order_for_request(request, number)
+    offer = return_offer(order=order)
+    form = ReturnRequestForm(request.POST or None, rows=[row for row in offer.lines if row.returnable])
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request(order=order, quantities=form.quantities(), reason=form.cleaned_data["reason"],
+                           user=request.user)
+        except ReturnError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your return request is received. We will email %(email)s once we have "
+                                        "looked at it.") % {"email": order.email})
+            return redirect(order.get_absolute_url())
+    return render(request, "returns/return_form.html", {
+        "order": order, "offer": offer, "form": form,
+        "token": request.GET.get("t") or request.POST.get("t") or "",
+        "days": settings.SHOP_RETURN_DAYS,
+    })
+
+
+def policy(request):
+    return render(request, "returns/policy.html", {"days": settings.SHOP_RETURN_DAYS})

@@ -1,1 +1,56 @@
-"""Carriers, zones, rates, capacity, holidays."""
+"""Carriers, zones, rate tables, the team's capacity and holidays: all the figures behind prices and promised
+dates are edited here (delivery methods themselves are under Orders › Delivery methods, with their rates)."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from .models import Carrier, FulfilmentCapacity, Holiday, Rate, Zone
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "tracking_url", "tracking_pattern", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ["name", "provinces", "postal_prefixes"]
+    search_fields = ["name", "provinces", "postal_prefixes"]
+
+
+class RateInline(admin.TabularInline):
+    """On each delivery method: its price per zone and weight step, and transit days."""
+
+    model = Rate
+    extra = 1
+    fields = ["zone", "max_weight_kg", "price", "transit_days"]
+    autocomplete_fields = ["zone"]
+
+
+@admin.register(FulfilmentCapacity)
+class FulfilmentCapacityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "staff_hours_per_day", "minutes_per_order", "orders_per_day", "working_days",
+                    "cutoff"]
+
+    @admin.display(description=_("orders packed per day"))
+    def orders_per_day(self, obj):
+        return obj.orders_per_day
+
+    def has_add_permission(self, request):
+        return False  # one row, opened straight from the list (below)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        capacity, _created = FulfilmentCapacity.objects.get_or_create(pk=1)
+        return redirect("admin:shipping_fulfilmentcapacity_change", capacity.pk)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

@@ -10,6 +10,7 @@
 """
 
 import re
+from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -130,7 +131,7 @@ class FulfilmentCapacity(models.Model):
                                                     validators=[MinValueValidator(1)])
     working_days = models.CharField(_("working days"), max_length=20, default="0,1,2,3,4",
                                     help_text=_("0 = Monday … 6 = Sunday, separated by commas."))
-    cutoff = models.TimeField(_("order cut-off time"), default="14:00",
+    cutoff = models.TimeField(_("order cut-off time"), default=time(14, 0),
                               help_text=_("Orders placed after this time (shop time) start the next working day."))
 
     class Meta:
@@ -183,6 +184,8 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["shipped_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["carrier", "tracking_number"],
+                                               name="shipment_tracking_once_per_carrier")]
 
     def __str__(self):
         return f"{self.carrier} {self.tracking_number}"

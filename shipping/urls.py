@@ -1,7 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "shipping"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("back-in-stock/", views.back_in_stock_request, name="back_in_stock_request"),
+]

@@ -173,6 +173,9 @@ CELERY_BEAT_SCHEDULE = {
     "refunds-send": {"task": "payments.tasks.refunds_send_pending", "schedule": 600.0, "options": {"expires": 590}},
     # Invoice reminders (due soon, overdue, final notice), once a day in the morning.
     "invoices-remind": {"task": "payments.tasks.invoices_remind", "schedule": crontab(hour=9, minute=0)},
+    # Safety net after receipts: waiting backorders take arrived stock, then back-in-stock sign-ups are told.
+    "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": 600.0,
+                        "options": {"expires": 590}},
 }
 
 # Security

@@ -56,3 +56,13 @@ def colon():
     """The colon after a label, as each language writes it: "Total:" in English, "Total :" (no-break space) in
     French."""
     return "\u00a0:" if (get_language() or "").startswith("fr") else ":"
+
+
+@register.filter
+def day_long(value):
+    """"Thursday, November 26" in English, "jeudi 26 novembre" in French."""
+    from django.utils import formats
+
+    if not value:
+        return ""
+    return formats.date_format(value, "l j F" if (get_language() or "").startswith("fr") else "l, F j")

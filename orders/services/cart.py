@@ -1,5 +1,9 @@
-"""The cart: every change checks live stock and says plainly what happened. Prices always come from the database."""
+"""The cart: every change checks live stock and says plainly what happened. Prices always come from the database.
 
+Products that allow backorders are not held to the stock: the cart takes any quantity and says how many units
+ship now and how many ship later, when the next delivery arrives."""
+
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product, ProductVariant
+from catalog.selectors import restock_expected, restock_phrase
 from inventory.selectors import availability_by_variant
 
 from ..models import Cart, CartLine
@@ -46,6 +51,32 @@ class CartRow:
     def line_total(self) -> Decimal:
         return self.variant.price * self.quantity
 
+    @property
+    def backorderable(self) -> bool:
+        return self.variant.product.allow_backorder
+
+    @property
+    def ships_now(self) -> int:
+        """Units in stock today; the rest of a backorderable line ships later."""
+        return min(self.quantity, max(self.available, 0)) if self.backorderable else self.quantity
+
+    @property
+    def ships_later(self) -> int:
+        return self.quantity - self.ships_now
+
+    @property
+    def restock_on(self) -> datetime.date | None:
+        """When the missing units are expected, or None for "as soon as they are back"."""
+        return restock_expected(self.variant.product) if self.ships_later else None
+
+    @property
+    def ships_later_note(self) -> str:
+        """"2 ship now, 3 ship later (expected March 12, 2026)", or "" when the whole line ships now."""
+        if not self.ships_later:
+            return ""
+        return _("%(now)d ship now, %(later)d ship later (%(when)s)") % {
+            "now": self.ships_now, "later": self.ships_later, "when": restock_phrase(self.restock_on)}
+
 
 def _sellable_variant(variant_id) -> ProductVariant | None:
     try:
@@ -66,6 +97,8 @@ def _name(variant: ProductVariant) -> str:
 def _set(cart: Cart, variant: ProductVariant, wanted: int) -> CartChange:
     available = availability_by_variant([variant.pk])[variant.pk].online
     name = _name(variant)
+    if variant.product.allow_backorder:
+        return _set_backorderable(cart, variant, wanted, available=available, name=name)
     if available <= 0:
         CartLine.objects.filter(cart=cart, variant=variant).delete()
         return CartChange(0, _("Sorry, %(name)s is out of stock online.") % {"name": name}, "error")
@@ -79,6 +112,23 @@ def _set(cart: Cart, variant: ProductVariant, wanted: int) -> CartChange:
             "warning",
         )
     return CartChange(quantity, _("%(name)s: %(count)d in your cart.") % {"name": name, "count": quantity}, "success")
+
+
+def _set_backorderable(cart: Cart, variant: ProductVariant, wanted: int, *, available: int, name: str) -> CartChange:
+    """Any quantity (up to MAX_QUANTITY); the message says what ships now and what ships later."""
+    quantity = min(wanted, MAX_QUANTITY)
+    CartLine.objects.update_or_create(cart=cart, variant=variant, defaults={"quantity": quantity})
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    row = CartRow(variant, quantity, available)
+    if not row.ships_later:
+        return CartChange(quantity, _("%(name)s: %(count)d in your cart.") % {"name": name, "count": quantity},
+                          "success")
+    return CartChange(
+        quantity,
+        _("%(name)s: %(count)d in your cart — %(note)s.") % {"name": name, "count": quantity,
+                                                               "note": row.ships_later_note},
+        "warning",
+    )
 
 
 @transaction.atomic
@@ -150,7 +200,7 @@ def cart_clamp_to_stock(*, cart: Cart) -> list[str]:
     """After a sell-out at checkout: bring every line down to what can still be sold; say what changed."""
     said = []
     for row in cart_rows(cart):
-        if row.quantity > row.available:
+        if row.quantity > row.available and not row.backorderable:
             said.append(_set(cart, row.variant, row.quantity).message)
     return said
 

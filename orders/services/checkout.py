@@ -15,6 +15,8 @@ from outbox.services import email_queue_rendered
 from payments import gateway
 from payments.models import CreditAccount
 from payments.services.invoices import CreditLimitExceeded, account_credit_check, invoice_issue
+from shipping.services.promise import promise_context
+from shipping.services.rates import delivery_option_for
 
 from ..models import Cart, DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
 from .cart import cart_rows
@@ -67,10 +69,17 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
             "pickup_location").first()
         if delivery is None:
             raise CheckoutError(_("Please choose a delivery method."))
+        option = delivery_option_for(method=delivery, province=delivery_province(details, delivery),
+                                     postal_code=details.ship_postal_code, rows=rows,
+                                     context=promise_context())
+        if option is None:
+            raise CheckoutError(_("%(method)s does not deliver this order to that address. Please choose another "
+                                  "delivery option.") % {"method": delivery.label(language)})
         quote = quote_build(
             subtotal=sum((row.line_total for row in rows), start=Decimal("0")),
             province=delivery_province(details, delivery),
             delivery=delivery,
+            shipping=option.price,
         )
         if expected_total is not None and quote.total != expected_total:
             raise TotalChanged(_("Prices or stock changed since you looked. Please check the new total."))
@@ -88,6 +97,8 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
             ship_postal_code=details.ship_postal_code,
             delivery_method=delivery,
             delivery_label=delivery.label(language),
+            ships_by=option.promise.ships_on,
+            promised_on=option.promise.arrives_on,
             payment_method=details.payment_method,
             purchase_order_number=details.purchase_order_number,
             subtotal=quote.subtotal,
@@ -117,16 +128,33 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
 
 def order_stock_reserve(*, order: Order, lines: list[OrderLine] | None = None) -> None:
     """Hold the order's units through the inventory's one reservation rule (raises InsufficientStock). Also used
-    to hold them again when a card payment arrives after the order's reservation expired."""
+    to hold them again when a card payment arrives after the order's reservation expired.
+
+    Lines of products that allow backorders never fail: what is in stock is held and the rest is recorded on the
+    line as backordered, to be held first-come-first-served as stock arrives (orders.services.backorders)."""
     lines = lines if lines is not None else list(order.lines.all())
+    backorderable = frozenset(
+        OrderLine.objects.filter(pk__in=[line.pk for line in lines], variant__product__allow_backorder=True)
+        .values_list("variant_id", flat=True)
+    )
     allocations = stock_services.stock_reserve(
-        lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user
+        lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user,
+        backorderable=backorderable,
     )
     line_by_variant = {line.variant_id: line for line in lines}
     OrderAllocation.objects.bulk_create([
         OrderAllocation(line=line_by_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
         for a in allocations
     ])
+    held = {line.variant_id: 0 for line in lines}
+    for a in allocations:
+        held[a.variant_id] += a.quantity
+    changed = []
+    for line in lines:
+        if line.backordered != line.quantity - held[line.variant_id]:
+            line.backordered = line.quantity - held[line.variant_id]
+            changed.append(line)
+    OrderLine.objects.bulk_update(changed, ["backordered"])
 
 
 def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):

@@ -39,11 +39,13 @@ class Quote:
 
 
 def quote_build(*, subtotal: Decimal, province: str | None, delivery: DeliveryMethod | None,
-                discount: Decimal = ZERO) -> Quote:
-    """Each tax is computed on its own base and rounded half-up to the cent once, on the whole order."""
+                discount: Decimal = ZERO, shipping: Decimal | None = None) -> Quote:
+    """Each tax is computed on its own base and rounded half-up to the cent once, on the whole order.
+    `shipping` is the carrier's rate for this destination and weight (shipping.services.rates); without it the
+    method's flat price applies."""
     quote = Quote(subtotal=cents(subtotal), discount=cents(discount))
     if delivery is not None:
-        quote.shipping = cents(delivery.price)
+        quote.shipping = cents(delivery.price if shipping is None else shipping)
         quote.handling = cents(delivery.handling_fee)
     if province:
         goods = quote.subtotal - quote.discount

@@ -147,7 +147,7 @@ def test_pickup_in_store_needs_no_address_and_is_taxed_where_the_store_is(client
     ({"ship_name": ""}, "This field is required."),
     ({"ship_address": ""}, "Needed to deliver your order."),
     ({"ship_province": "ZZ"}, "Select a valid choice."),
-    ({"delivery_method": "999999"}, "Select a valid choice."),
+    ({"delivery_method": "999999"}, "This delivery option does not serve that address."),
     ({"payment_method": "bitcoin"}, "Select a valid choice."),
 ])
 def test_bad_checkout_details_re_render_the_form_with_a_message(client, canada, mug, overrides, field_message):

@@ -3,6 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 from decimal import Decimal
+import datetime
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +44,7 @@ class Migration(migrations.Migration):
                 ('staff_hours_per_day', models.DecimalField(decimal_places=2, default=Decimal('8'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))], verbose_name='staff hours per working day')),
                 ('minutes_per_order', models.PositiveIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1)], verbose_name='minutes to pick and pack an order')),
                 ('working_days', models.CharField(default='0,1,2,3,4', help_text='0 = Monday … 6 = Sunday, separated by commas.', max_length=20, verbose_name='working days')),
-                ('cutoff', models.TimeField(default='14:00', help_text='Orders placed after this time (shop time) start the next working day.', verbose_name='order cut-off time')),
+                ('cutoff', models.TimeField(default=datetime.time(14, 0), help_text='Orders placed after this time (shop time) start the next working day.', verbose_name='order cut-off time')),
             ],
             options={
                 'verbose_name': 'fulfilment capacity',

@@ -1,0 +1,1 @@
+"""Shipping services: rates and promised dates, shipments, back-in-stock requests."""

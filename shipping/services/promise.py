@@ -1,0 +1,113 @@
+"""The promised delivery date: when the parcel can leave, then when the carrier brings it.
+
+    ships_on  = the first working day the order can be packed — today if it is a working day and the order comes
+                before the cut-off time, else the next working day; not before a backordered item's restock date —
+                pushed by the queue: the orders already waiting fill whole days at the team's capacity
+                (staff hours per day × 60 / minutes per order);
+    arrives_on = ships_on + the carrier's transit days, counted in working days (no weekends, no holidays).
+
+Pure functions of their inputs (no clock, no database) so every rule is unit-tested; `promise_now` gathers the
+inputs from the database for pages.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from orders.models import DeliveryMethod, Order
+
+from ..models import FulfilmentCapacity, Holiday
+
+
+@dataclass(frozen=True)
+class Calendar:
+    weekdays: frozenset[int]
+    holidays: frozenset[date]
+
+    def is_working(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def next_working(self, day: date) -> date:
+        """The first working day on or after `day`."""
+        for _ in range(400):
+            if self.is_working(day):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("No working day within 400 days: check the working days and holidays.")
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The working day `count` working days after `day` (0: `day` itself if working, else the next)."""
+        day = self.next_working(day)
+        for _ in range(count):
+            day = self.next_working(day + timedelta(days=1))
+        return day
+
+
+@dataclass(frozen=True)
+class Promise:
+    ships_on: date
+    arrives_on: date
+
+
+def ship_date(*, now: datetime, calendar: Calendar, cutoff, orders_per_day: int, queue: int,
+              ready_on: date | None = None) -> date:
+    """When the order leaves: see the module docstring. `queue` counts the orders already waiting to ship."""
+    local = timezone.localtime(now)
+    today = local.date()
+    first = today if calendar.is_working(today) and local.time() <= cutoff else today + timedelta(days=1)
+    if ready_on is not None and ready_on > first:
+        first = ready_on
+    return calendar.add_working_days(first, queue // max(1, orders_per_day))
+
+
+def promise_for(*, now: datetime, calendar: Calendar, cutoff, orders_per_day: int, queue: int, transit_days: int,
+                ready_on: date | None = None) -> Promise:
+    ships_on = ship_date(now=now, calendar=calendar, cutoff=cutoff, orders_per_day=orders_per_day, queue=queue,
+                         ready_on=ready_on)
+    return Promise(ships_on=ships_on, arrives_on=calendar.add_working_days(ships_on, transit_days))
+
+
+def promise_period() -> str:
+    """The hour a cached page's delivery promise was written for: pages showing one are rebuilt every hour, so a
+    cut-off on the hour is never missed; the queue's effect is at most the page cache's lifetime late."""
+    return timezone.localtime().strftime("%Y-%m-%d-%H")
+
+
+# From the database
+
+
+def calendar_current(*, capacity: FulfilmentCapacity | None = None) -> Calendar:
+    capacity = capacity or FulfilmentCapacity.current()
+    return Calendar(weekdays=frozenset(capacity.weekdays),
+                    holidays=frozenset(Holiday.objects.values_list("date", flat=True)))
+
+
+def orders_waiting() -> int:
+    """Orders the team still has to pack and ship: placed, not shipped, not cancelled, to be delivered."""
+    return Order.objects.filter(
+        status__in=(Order.Status.RECEIVED, Order.Status.PAID, Order.Status.PREPARING),
+        delivery_method__kind=DeliveryMethod.Kind.SHIP,
+    ).count()
+
+
+@dataclass(frozen=True)
+class PromiseContext:
+    """What every promise computed in one request shares: read once."""
+
+    now: datetime
+    calendar: Calendar
+    cutoff: object
+    orders_per_day: int
+    queue: int
+
+    def promise(self, *, transit_days: int, ready_on: date | None = None) -> Promise:
+        return promise_for(now=self.now, calendar=self.calendar, cutoff=self.cutoff,
+                           orders_per_day=self.orders_per_day, queue=self.queue, transit_days=transit_days,
+                           ready_on=ready_on)
+
+
+def promise_context(*, now: datetime | None = None) -> PromiseContext:
+    capacity = FulfilmentCapacity.current()
+    return PromiseContext(now=now or timezone.now(), calendar=calendar_current(capacity=capacity),
+                          cutoff=capacity.cutoff, orders_per_day=capacity.orders_per_day, queue=orders_waiting())

@@ -1,0 +1,136 @@
+"""What each delivery method costs to a destination, how long it takes, and where nobody delivers.
+
+A method with rate rows is priced from its zone for the destination (the most specific zone wins: a postal-code
+prefix over a province) and the parcel's weight (the lightest step that carries it). A method without rate rows
+keeps its flat price and its days_max. Pickup methods are always offered, at their flat price.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from orders.models import DeliveryMethod, Province
+
+from ..models import Rate
+from .promise import Promise, PromiseContext
+
+GRAMS_PER_KG = Decimal("1000")
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    method: DeliveryMethod
+    price: Decimal
+    handling: Decimal
+    transit_days: int
+    promise: Promise
+
+    @property
+    def label(self) -> str:
+        return self.method.label(get_language() or "en")
+
+    @property
+    def total(self) -> Decimal:
+        return self.price + self.handling
+
+
+def parcel_weight_kg(rows) -> Decimal:
+    """The weight of cart rows or order lines (each with .variant and .quantity), in kg."""
+    grams = sum((row.variant.weight_grams * row.quantity for row in rows), start=0)
+    return Decimal(grams) / GRAMS_PER_KG
+
+
+def _rates_by_method(methods) -> dict[int, list[Rate]]:
+    by_method: dict[int, list[Rate]] = defaultdict(list)
+    for rate in Rate.objects.filter(method__in=methods).select_related("zone").order_by("max_weight_kg"):
+        by_method[rate.method_id].append(rate)
+    return by_method
+
+
+def _rate_for(rates: list[Rate], *, province: str, postal_code: str, weight_kg: Decimal) -> Rate | None:
+    """The rate of the most specific zone covering the destination, for the lightest step carrying the weight;
+    None when no zone covers it or the parcel is heavier than the last step."""
+    best = max((r.zone.specificity(province=province, postal_code=postal_code) for r in rates), default=0)
+    if best == 0:
+        return None
+    steps = [r for r in rates if r.zone.specificity(province=province, postal_code=postal_code) == best]
+    return next((r for r in steps if r.max_weight_kg >= weight_kg), None)
+
+
+def method_price(*, method: DeliveryMethod, province: str, postal_code: str, weight_kg: Decimal,
+                 rates: list[Rate] | None = None) -> tuple[Decimal, int] | None:
+    """(price, transit business days) of the method for that destination and weight; None if not served."""
+    if method.kind == DeliveryMethod.Kind.PICKUP:
+        return method.price, method.days_max
+    rates = rates if rates is not None else list(method.rates.select_related("zone").order_by("max_weight_kg"))
+    if not rates:
+        return method.price, method.days_max
+    if not province:
+        return None
+    rate = _rate_for(rates, province=province, postal_code=postal_code, weight_kg=weight_kg)
+    return (rate.price, rate.transit_days) if rate else None
+
+
+def delivery_options(*, province: str, postal_code: str, weight_kg: Decimal, context: PromiseContext,
+                     ready_on: date | None = None, include_ship: bool = True) -> list[DeliveryOption]:
+    """Every active method that serves the destination, with its price and promised dates, soonest first.
+    Without a province only pickups are offered (a delivery needs the address)."""
+    methods = list(DeliveryMethod.objects.filter(is_active=True).select_related("carrier", "pickup_location"))
+    rates = _rates_by_method(methods)
+    options = []
+    for method in methods:
+        if method.kind == DeliveryMethod.Kind.SHIP and not (include_ship and province):
+            continue
+        priced = method_price(method=method, province=province, postal_code=postal_code, weight_kg=weight_kg,
+                              rates=rates.get(method.pk, []))
+        if priced is None:
+            continue
+        price, transit = priced
+        options.append(DeliveryOption(method=method, price=price, handling=method.handling_fee,
+                                      transit_days=transit,
+                                      promise=context.promise(transit_days=transit, ready_on=ready_on)))
+    return sorted(options, key=lambda o: (o.method.kind == DeliveryMethod.Kind.PICKUP, o.promise.arrives_on,
+                                          o.total, o.method.position))
+
+
+def unserved_provinces() -> list[str]:
+    """Provinces and territories no active delivery method reaches (pickup in a store only)."""
+    methods = list(DeliveryMethod.objects.filter(is_active=True, kind=DeliveryMethod.Kind.SHIP))
+    rates = _rates_by_method(methods)
+    if any(not rates.get(m.pk) for m in methods):
+        return []  # a flat-rate method delivers anywhere
+    covered = {code for method_rates in rates.values() for r in method_rates for code in r.zone.province_codes}
+    return [code for code in Province.values if code not in covered]
+
+
+def unserved_text() -> str:
+    """"We deliver anywhere in Canada except Nunavut (store pickup only)." or ""."""
+    codes = unserved_provinces()
+    if not codes:
+        return ""
+    names = ", ".join(str(Province(code).label) for code in codes)
+    return _("We deliver anywhere in Canada except %(regions)s, where store pickup is the only option.") % {
+        "regions": names}
+
+
+def delivery_option_for(*, method: DeliveryMethod, province: str, postal_code: str, rows,
+                        context: PromiseContext) -> DeliveryOption | None:
+    """The chosen method priced and promised for this cart (rows with .variant, .quantity and, for backorders,
+    .restock_on), or None when it does not serve the destination or carry the weight."""
+    priced = method_price(method=method, province=province, postal_code=postal_code,
+                          weight_kg=parcel_weight_kg(rows))
+    if priced is None:
+        return None
+    price, transit = priced
+    return DeliveryOption(method=method, price=price, handling=method.handling_fee, transit_days=transit,
+                          promise=context.promise(transit_days=transit, ready_on=rows_ready_on(rows)))
+
+
+def rows_ready_on(rows) -> date | None:
+    """The latest restock date among rows that ship later (backorders), else None."""
+    dates = [getattr(row, "restock_on", None) for row in rows if getattr(row, "ships_later", 0)]
+    return max((d for d in dates if d is not None), default=None)
