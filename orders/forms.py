@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeliveryMethod, Order, Province
@@ -82,7 +83,8 @@ class CheckoutForm(forms.Form):
         if options is not None:
             # Only what serves this address, each with its price and dates (shipping.services.rates).
             self.options = {option.method.pk: option for option in options}
-            field.queryset = field.queryset.filter(pk__in=self.options)
+            soonest_first = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(self.options)])
+            field.queryset = field.queryset.filter(pk__in=self.options).order_by(soonest_first)
             field.label_from_instance = lambda m: delivery_option_label(self.options[m.pk], language)
         else:
             field.label_from_instance = lambda m: m.label(language)
