@@ -24,6 +24,8 @@ from orders.services.checkout import CheckoutDetails, order_place
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STANDARD_DELIVERY = "Standard delivery (flat rate, anywhere in Canada)"
+# Its radio also says the price and the date it arrives: "… — $14.50 — arrives by Friday, November 27".
+STANDARD = re.compile("^" + re.escape(STANDARD_DELIVERY) + " — ")
 
 
 @pytest.fixture
@@ -90,11 +92,12 @@ def fill_checkout(page: Page, *, province: str, postal_code: str, street: str, c
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
     page.get_by_label("Email").fill("ana@example.com")
     page.get_by_label("Full name").fill("Ana Tremblay")
-    page.get_by_role("radio", name=STANDARD_DELIVERY).check()
     page.get_by_label("Street address").fill(street)
     page.get_by_label("City").fill(city)
     page.get_by_label("Province or territory").select_option(label=province)
     page.get_by_label("Postal code").fill(postal_code)
+    page.get_by_role("button", name="Show delivery options for this address").click()
+    page.get_by_role("radio", name=STANDARD).check()
     page.get_by_role("radio", name="Cheque").check()
 
 
@@ -260,7 +263,7 @@ def test_a_postal_code_outside_the_province_is_refused_and_what_was_typed_is_kep
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
     expect(page.get_by_label("Email")).to_have_value("ana@example.com")
     expect(page.get_by_label("Full name")).to_have_value("Ana Tremblay")
-    expect(page.get_by_role("radio", name=STANDARD_DELIVERY)).to_be_checked()
+    expect(page.get_by_role("radio", name=STANDARD)).to_be_checked()
     expect(page.get_by_label("Street address")).to_have_value("1 rue Sainte-Catherine")
     expect(page.get_by_label("City")).to_have_value("Montréal")
     expect(page.get_by_label("Province or territory")).to_have_value("AB")
