@@ -154,11 +154,14 @@ def sessions_and_carts_clear(session_keys: set[str], cart_watermark: int) -> Non
 
 
 def standard_delivery_id() -> int:
+    """Canada Post Regular Parcel: priced from its rate table for the shopper's zone and parcel weight, with a
+    promised date, as a real checkout is."""
     from orders.models import DeliveryMethod
 
-    method = DeliveryMethod.objects.filter(code="standard", is_active=True).first()
+    method = DeliveryMethod.objects.filter(code="canada-post-regular", is_active=True).first()
     if method is None:
-        raise BenchError("The bench database has no active 'standard' delivery method (seeded by a migration).")
+        raise BenchError("The bench database has no active 'canada-post-regular' delivery method (seeded by the "
+                         "shipping migration).")
     return method.pk
 
 
