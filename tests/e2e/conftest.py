@@ -17,3 +17,28 @@ def canada(db):
 
     rates_and_delivery_seed(TaxRate, DeliveryMethod)
     return DeliveryMethod.objects.get(code="standard")
+
+
+@pytest.fixture
+def mug(canada, warehouse):
+    """A Stoneware Mug at $18.00, 5 at the warehouse, in a Kitchen category."""
+    from decimal import Decimal
+
+    from catalog.tests.factories import CategoryFactory, VariantFactory
+    from inventory import services
+
+    kitchen = CategoryFactory(name="Kitchen", slug="kitchen")
+    variant = VariantFactory(sku="MUG-1", price=Decimal("18.00"), product__name="Stoneware Mug",
+                             product__category=kitchen)
+    services.stock_receive(variant=variant, location=warehouse, quantity=5)
+    return variant
+
+
+@pytest.fixture
+def staff(db):
+    """A superuser who logs in at /admin/ with helpers.STAFF_PASSWORD."""
+    from django.contrib.auth import get_user_model
+
+    from tests.e2e.helpers import STAFF_PASSWORD
+
+    return get_user_model().objects.create_superuser("manon", "manon@example.com", STAFF_PASSWORD)

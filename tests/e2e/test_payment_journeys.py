@@ -12,16 +12,14 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
-from catalog.tests.factories import CategoryFactory, VariantFactory
-from inventory import services
 from inventory.models import Stock, StockMovement
 from orders.models import Order
 from payments.models import Invoice, Payment, Refund, StripeEvent
+from tests.e2e.helpers import admin_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,21 +30,6 @@ TOTAL = "$53.03"
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 PAID_SOON = 10_000  # ms: a webhook, a meta refresh (3 s) and a page load
-STAFF_PASSWORD = "staff-pw-123"
-
-
-@pytest.fixture
-def mug(canada, warehouse):
-    kitchen = CategoryFactory(name="Kitchen", slug="kitchen")
-    variant = VariantFactory(sku="MUG-1", price=Decimal("18.00"), product__name="Stoneware Mug",
-                             product__category=kitchen)
-    services.stock_receive(variant=variant, location=warehouse, quantity=5)
-    return variant
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("manon", "manon@example.com", STAFF_PASSWORD)
 
 
 def cart_button(page: Page):
@@ -219,14 +202,6 @@ def test_a_declined_card_then_pay_now_with_a_good_card_pays_the_order_once(page:
         ("failed", Decimal("53.03")), ("succeeded", Decimal("53.03"))]
     assert len(stripe_fake_live.sessions) == 2
     assert Invoice.objects.get(order=order).amount_paid == Decimal("53.03")
-
-
-def admin_log_in(page: Page, user) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 
 def test_staff_record_a_cheque_in_two_parts_then_refund_part_of_one(page: Page, new_context, mug, staff):

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
-from catalog.tests.factories import CategoryFactory, VariantFactory
-from inventory import services
 from inventory.models import Stock, StockMovement
 from orders.models import Cart
 from orders.services.cart import cart_add
@@ -25,33 +23,19 @@ from payments.models import Invoice, Payment, Refund
 from payments.services.received import payment_record
 from returns.models import ReturnRequest
 from returns.tests.conftest import ship  # noqa: F401 — the shipped-order helper of the returns tests
+from tests.e2e.helpers import admin_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CUSTOMER_PASSWORD = "ana-pw-123"
-STAFF_PASSWORD = "staff-pw-123"
 REASON = "One mug is enough for my desk."
 RETURNED = "Returned: 1 × Stoneware Mug"
-
-
-@pytest.fixture
-def mug(canada, warehouse):
-    kitchen = CategoryFactory(name="Kitchen", slug="kitchen")
-    variant = VariantFactory(sku="MUG-1", price=Decimal("18.00"), product__name="Stoneware Mug",
-                             product__category=kitchen)
-    services.stock_receive(variant=variant, location=warehouse, quantity=5)
-    return variant
 
 
 @pytest.fixture
 def customer(db):
     return get_user_model().objects.create_user("ana", "ana@example.com", CUSTOMER_PASSWORD,
                                                 first_name="Ana", last_name="Tremblay")
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("manon", "manon@example.com", STAFF_PASSWORD)
 
 
 @pytest.fixture
@@ -80,14 +64,6 @@ def customer_log_in(page: Page, user) -> None:
     page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
-
-
-def admin_log_in(page: Page, user) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 
 def returns_on_order_page(page: Page):

@@ -23,7 +23,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -37,10 +36,10 @@ from orders.services.checkout import CheckoutDetails, order_place
 from shipping.models import Shipment
 from shipping.rates import HOLIDAYS
 from shipping.tests.helpers import carriers_seed
+from tests.e2e.helpers import admin_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-STAFF_PASSWORD = "staff-pw-123"
 TORONTO = {"street": "100 King St W", "city": "Toronto", "province": "Ontario", "postal_code": "M5H 1A1"}
 CANADA_POST_NUMBER = "7023210039414604"
 CANADA_POST_LINK = f"https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={CANADA_POST_NUMBER}"
@@ -65,11 +64,6 @@ def kettle(carriers, warehouse):
                              product__category=kitchen)
     services.stock_receive(variant=variant, location=warehouse, quantity=3)
     return variant
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("manon", "manon@example.com", STAFF_PASSWORD)
 
 
 def arrives_by(transit_days: int) -> str:
@@ -225,14 +219,6 @@ def test_the_delivery_options_are_listed_soonest_first(page: Page, kettle):
       - radio "FedEx Economy — $19.60 — arrives by {arrives_by(4)}"
       - radio "Canada Post Regular Parcel — $19.00 — arrives by {arrives_by(5)}"
     """, timeout=1000)  # the page is loaded: its six options are there
-
-def admin_log_in(page: Page, user) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-
 
 def test_staff_ship_an_order_with_a_tracking_number_and_the_customer_gets_the_link(
     page: Page, new_context, kettle, staff, email_links
