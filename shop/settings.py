@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "catalog.context_processors.navigation",
                 "orders.context_processors.cart",
+                "crm.context_processors.customer",
             ],
         },
     },

@@ -1,0 +1,44 @@
+"""A returning customer is greeted by name; a top-tier customer sees a badge."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from crm.models import Contact, CustomerScore
+
+pytestmark = pytest.mark.django_db
+
+
+def page_for(client, user):
+    client.force_login(user)
+    return client.get("/cart/").content.decode()
+
+
+def test_a_signed_in_customer_is_greeted_by_first_name_and_a_visitor_is_not(client, django_user_model):
+    ana = django_user_model.objects.create_user("ana", "ana@example.com", "pw", first_name="Ana")
+
+    assert "Hello, Ana" not in client.get("/cart/").content.decode()
+    assert "Hello, Ana" in page_for(client, ana)
+
+
+def test_a_top_tier_customer_is_recognised_with_a_badge(client, django_user_model):
+    ana = django_user_model.objects.create_user("ana", "ana@example.com", "pw", first_name="Ana")
+    contact = Contact.objects.create(name="Ana", email="ana@example.com", user=ana)
+    score = CustomerScore.objects.create(contact=contact, recency=5, frequency=5, monetary=5, orders=9,
+                                         revenue=Decimal("900.00"), last_order_on=date(2026, 11, 1),
+                                         tier=CustomerScore.Tier.TOP, computed_at=timezone.now())
+
+    assert "Top customer" in page_for(client, ana)
+    score.tier = CustomerScore.Tier.REGULAR
+    score.save()
+    assert "Top customer" not in page_for(client, ana)
+
+
+def test_a_name_with_markup_is_escaped_in_the_greeting(client, django_user_model):
+    user = django_user_model.objects.create_user("x", "x@example.com", "pw", first_name="<script>alert(1)</script>")
+
+    html = page_for(client, user)
+
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
