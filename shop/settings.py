@@ -177,6 +177,8 @@ CELERY_BEAT_SCHEDULE = {
     # Safety net after receipts: waiting backorders take arrived stock, then back-in-stock sign-ups are told.
     "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": 600.0,
                         "options": {"expires": 590}},
+    # RFM scores, tiers and churn flags of every customer (crm.services.scoring), once a night.
+    "customer-scores": {"task": "crm.tasks.customer_scores_nightly", "schedule": crontab(hour=2, minute=0)},
 }
 
 # Security

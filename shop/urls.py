@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("payments.urls")),
     path("", include("shipping.urls")),
     path("", include("returns.urls")),
+    path("", include("crm.urls")),
     path("account/login/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     prefix_default_language=False,

@@ -121,6 +121,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         order_stock_reserve(order=order, lines=lines)
         invoice_issue(order=order, account=account)
         OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
+        _customer_record(order)
         cart.lines.all().delete()
         _acknowledgement_queue(order)
     return order
@@ -178,6 +179,18 @@ def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):
     except CreditLimitExceeded as error:
         raise CheckoutError(str(error)) from error
     return account
+
+
+def _customer_record(order: Order) -> None:
+    """The order's customer in the CRM, and the implied consent (CASL: two years) a purchase gives."""
+    from crm.services.consent import consent_imply
+    from crm.services.contacts import contact_for_email
+
+    # A signed-in buyer is their account's contact (whatever email they typed); a guest, the email's.
+    email = order.user.email if order.user is not None and order.user.email else order.email
+    contact = contact_for_email(email=email, name=order.ship_name, user=order.user, language=order.language)
+    consent_imply(contact=contact, basis="implied_purchase", occurred_at=order.created_at,
+                  source=f"order {order.number}")
 
 
 def _acknowledgement_queue(order: Order) -> None:
