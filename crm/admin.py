@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_base import ReadOnlyAdmin
+
 from .models import ConsentEvent, Contact, CustomerScore, Interaction, Segment
 from .selectors import contact_overview
 from .services.scoring import pareto_report
@@ -197,17 +199,6 @@ class SegmentAdmin(admin.ModelAdmin):
         more = _(" (the first %(count)d shown)") % {"count": SEGMENT_PREVIEW} if size > SEGMENT_PREVIEW else ""
         return format_html('<p><strong class="segment-size">{}</strong> {}{}</p><ul>{}</ul>', size,
                            _("consenting contacts"), more, rows)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CustomerScore)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.templatetags.shop_tags import money
+from shop.admin_base import ReadOnlyAdmin
 
 from .models import MONEY, ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent
 from .services import PaymentError
@@ -35,17 +36,6 @@ def payment_refund_link(payment: Payment) -> str:
         return ""
     return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[payment.pk]),
                        _("Refund…"))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditAccount)
