@@ -1,4 +1,3 @@
-from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -43,13 +42,13 @@ def _sale(form, user):
 
 
 def _receipt(form, user):
-    from shipping.services.backinstock import restock_process
+    from shipping.services.backinstock import restock_after_commit
 
     d = form.cleaned_data
     movement = services.stock_receive(variant=d["variant"], location=d["location"], quantity=d["quantity"],
                                       user=user, reason=d["reason"], reference=d["reference"])
     # Once the receipt is committed: waiting backorders first, then "email me when it is back" sign-ups.
-    transaction.on_commit(partial(restock_process, variant_ids=[d["variant"].pk], user=user), robust=True)
+    restock_after_commit(variant_ids=[d["variant"].pk], user=user)
     return movement
 
 

@@ -10,9 +10,9 @@ request acts as the token's staff user, who needs the permission to record stock
 """
 
 import json
-from functools import partial, wraps
+from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -110,11 +110,10 @@ def movement_create(request):
             return JsonResponse(_movement_json(done), status=200)
         raise
     if data["kind"] == "receipt":
-        from shipping.services.backinstock import restock_process
+        from shipping.services.backinstock import restock_after_commit
 
         # Once the receipt is committed: waiting backorders first, then "email me when it is back" sign-ups.
-        transaction.on_commit(partial(restock_process, variant_ids=[data["sku"].pk], user=request.user),
-                              robust=True)
+        restock_after_commit(variant_ids=[data["sku"].pk], user=request.user)
     return JsonResponse(_movement_json(movement), status=201)
 
 

@@ -49,6 +49,10 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
         stock_services.stock_release(allocations=held, reference=order.number, user=user,
                                      reason=RELEASE_REASONS[to])
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
+        from shipping.services.backinstock import restock_after_commit
+
+        # The units are back on sale: orders waiting for them (backorders) are served first.
+        restock_after_commit(variant_ids={a.variant_id for a in held})
     elif to == S.SHIPPED and held:
         stock_services.stock_ship(allocations=held, reference=order.number, user=user)
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)

@@ -273,3 +273,18 @@ def test_the_beat_task_fills_backorders_from_stock_that_came_back_another_way(or
     assert order.lines.get().backordered == 0
     assert OrderLine.objects.filter(backordered__gt=0).count() == 0
     assert_never_oversold()
+
+
+def test_units_freed_by_a_cancelled_order_go_to_the_order_waiting_for_them_at_once(
+        order_of, lamp, warehouse, django_capture_on_commit_callbacks):
+    first = order_of((lamp, 2), email="first@example.com")  # holds the 2 lamps in stock
+    waiting = order_of((lamp, 2), email="waiting@example.com")  # nothing left: both backordered
+    assert waiting.lines.get().backordered == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_transition(order=first, to=Order.Status.CANCELLED)
+
+    assert waiting.lines.get().backordered == 0
+    assert stock_of(lamp, warehouse).reserved == 2
+    assert OutboxEmail.objects.filter(to="waiting@example.com", reference=waiting.number).count() == 2
+    assert_never_oversold()

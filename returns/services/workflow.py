@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from inventory import services as stock_services
 from inventory.models import Stock, StockLocation
 from orders.models import Order, OrderEvent
+from shipping.services.backinstock import restock_after_commit
 
 from ..models import ReturnLine, ReturnRequest
 from ..selectors import request_value, return_last_day, returnable_lines
@@ -190,6 +191,7 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, str], location
             line.save(update_fields=["outcome", "location"])
         request.status, request.decided_by = S.RECEIVED, _who(user) or request.decided_by
         request.save(update_fields=["status", "decided_by", "updated_at"])
+        restock_after_commit(variant_ids={ln.order_line.variant_id for ln in lines if ln.outcome == Outcome.RESTOCK})
         restocked = sum(ln.quantity for ln in lines if ln.outcome == Outcome.RESTOCK)
         written_off = sum(ln.quantity for ln in lines if ln.outcome == Outcome.WRITE_OFF)
         _event(order=order, user=user, note=_("Returned items received at %(location)s: %(restocked)d back on the "

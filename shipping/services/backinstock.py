@@ -11,6 +11,7 @@
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -99,6 +100,15 @@ def restock_process(*, variant_ids, user=None) -> RestockResult:
     variant_ids = set(variant_ids)
     filled = backorders_fill(variant_ids=variant_ids, user=user)
     return RestockResult(filled=filled, notified=back_in_stock_notify(variant_ids=variant_ids))
+
+
+def restock_after_commit(*, variant_ids, user=None) -> None:
+    """Call inside the transaction that put units of these SKUs back on sale (a receipt, a cancelled or expired
+    order, a restocked return): once it commits, restock_process serves waiting backorders and sign-ups. A failure
+    there never undoes the stock movement; the beat sweep catches up."""
+    ids = frozenset(variant_ids)
+    if ids:
+        transaction.on_commit(partial(restock_process, variant_ids=ids, user=user), robust=True)
 
 
 def restock_sweep() -> RestockResult:
