@@ -42,3 +42,14 @@ def staff(db):
     from tests.e2e.helpers import STAFF_PASSWORD
 
     return get_user_model().objects.create_superuser("manon", "manon@example.com", STAFF_PASSWORD)
+
+
+@pytest.fixture
+def customer(db):
+    """Ana Tremblay, a customer with an account (helpers.CUSTOMER_PASSWORD)."""
+    from django.contrib.auth import get_user_model
+
+    from tests.e2e.helpers import CUSTOMER_PASSWORD
+
+    return get_user_model().objects.create_user("ana", "ana@example.com", CUSTOMER_PASSWORD,
+                                                first_name="Ana", last_name="Tremblay")

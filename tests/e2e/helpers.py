@@ -1,8 +1,21 @@
 """What several browser journeys do the same way."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 STAFF_PASSWORD = "staff-pw-123"
+CUSTOMER_PASSWORD = "ana-pw-123"
+
+
+def cart_button(page: Page):
+    """The header's "Cart: N items, $X" link."""
+    return page.get_by_role("banner").get_by_role("link", name=re.compile(r"^Cart:"))
+
+
+def messages(page: Page):
+    """The messages shown at the top of the page."""
+    return page.get_by_role("main").get_by_role("status")
 
 
 def admin_log_in(page: Page, user) -> None:

@@ -20,6 +20,7 @@ from inventory.tests.factories import LocationFactory
 from orders.models import Cart, Order
 from orders.services import cart as cart_services
 from orders.services.checkout import CheckoutDetails, order_place
+from tests.e2e.helpers import cart_button, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +45,6 @@ def make_variant(category, sku, name, price, *, location, quantity):
     variant = VariantFactory(sku=sku, price=Decimal(price), product__name=name, product__category=category)
     services.stock_receive(variant=variant, location=location, quantity=quantity)
     return variant
-
-
-def cart_button(page: Page):
-    return page.get_by_role("banner").get_by_role("link", name=re.compile(r"^Cart:"))
-
-
-def messages(page: Page):
-    return page.get_by_role("main").get_by_role("status")
 
 
 def open_category(page: Page, name: str) -> None:

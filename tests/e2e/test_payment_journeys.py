@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from inventory.models import Stock, StockMovement
 from orders.models import Order
 from payments.models import Invoice, Payment, Refund, StripeEvent
-from tests.e2e.helpers import admin_log_in
+from tests.e2e.helpers import admin_log_in, cart_button
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +30,6 @@ TOTAL = "$53.03"
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
 PAID_SOON = 10_000  # ms: a webhook, a meta refresh (3 s) and a page load
-
-
-def cart_button(page: Page):
-    return page.get_by_role("banner").get_by_role("link", name=re.compile(r"^Cart:"))
 
 
 def order_status(page: Page):

@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
@@ -23,19 +22,12 @@ from payments.models import Invoice, Payment, Refund
 from payments.services.received import payment_record
 from returns.models import ReturnRequest
 from returns.tests.conftest import ship  # noqa: F401 — the shipped-order helper of the returns tests
-from tests.e2e.helpers import admin_log_in
+from tests.e2e.helpers import CUSTOMER_PASSWORD, admin_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CUSTOMER_PASSWORD = "ana-pw-123"
 REASON = "One mug is enough for my desk."
 RETURNED = "Returned: 1 × Stoneware Mug"
-
-
-@pytest.fixture
-def customer(db):
-    return get_user_model().objects.create_user("ana", "ana@example.com", CUSTOMER_PASSWORD,
-                                                first_name="Ana", last_name="Tremblay")
 
 
 @pytest.fixture
