@@ -8,7 +8,7 @@ queries whatever the history's length.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from orders.models import Order
 from outbox.models import OutboxEmail
 from payments.models import Payment
 from returns.models import ReturnRequest
+from shipping.models import Shipment
 
 from .models import ConsentEvent, Contact, Interaction
 
@@ -162,3 +163,17 @@ def contact_overview(*, contact: Contact) -> tuple[list[str], list[TimelineItem]
     """Problems and timeline together, from one read of the contact's activity (for the 360 page)."""
     activity = contact_activity(contact=contact)
     return _problems(activity), _timeline(activity)
+
+
+def account_orders(*, user) -> list[Order]:
+    """The signed-in customer's orders, newest first, each with `latest_shipment` (None before shipping).
+    Two queries whatever the number of orders."""
+    orders = list(
+        Order.objects.filter(user=user).order_by("-created_at", "-pk").prefetch_related(
+            Prefetch("shipments", queryset=Shipment.objects.select_related("carrier").order_by("-shipped_at", "-pk"),
+                     to_attr="shipments_newest_first")
+        )
+    )
+    for order in orders:
+        order.latest_shipment = order.shipments_newest_first[0] if order.shipments_newest_first else None
+    return orders

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from .forms import ConsentForm, EraseForm, ProfileForm
 from .models import ConsentEvent, Contact
+from .selectors import account_orders as account_orders_for
 from .services import consent as consent_services
 from .services.contacts import contact_for_email
 from .services.privacy import PRIVACY_VERSION, contact_erase, personal_data_for
@@ -38,6 +39,11 @@ def _contact_of(user) -> Contact:
     if contact is None:
         contact = Contact.objects.create(kind=Contact.Kind.CUSTOMER, name=user.get_username(), user=user)
     return contact
+
+
+@login_required
+def account_orders(request):
+    return render(request, "crm/account_orders.html", {"orders": account_orders_for(user=request.user)})
 
 
 def privacy(request):

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -25,8 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("shipping.urls")),
     path("", include("returns.urls")),
     path("", include("crm.urls")),
-    path("account/login/", auth_views.LoginView.as_view(template_name="account/login.html"), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
 if settings.SHOP_SERVE_MEDIA:

@@ -107,7 +107,7 @@ def test_export_needs_a_signed_in_customer(client):
     response = client.get("/account/privacy/export/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_erasure_anonymises_the_customer_and_keeps_the_accounting(ana_client, ana, order_for, mug):

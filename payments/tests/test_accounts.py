@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -593,11 +594,14 @@ def test_the_statement_asks_an_anonymous_visitor_to_sign_in(client):
     response = client.get(reverse("payments:statement"))
 
     assert response.status_code == 302
-    assert response["Location"] == "/account/login/?next=/account/statement/"
+    assert response["Location"] == "/accounts/login/?next=/account/statement/"
 
 
 def test_signing_in_leads_to_the_statement(client, buyer, account):
-    response = client.post(reverse("login"), {"username": "acme", "password": "s3cret-pass"}, follow=True)
+    EmailAddress.objects.create(user=buyer, email=buyer.email, verified=True, primary=True)
+
+    response = client.post(reverse("account_login"), {"login": "buyer@acme.example", "password": "s3cret-pass"},
+                           follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("payments:statement")
     assert "Acme Cafés" in response.content.decode()

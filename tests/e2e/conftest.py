@@ -47,9 +47,12 @@ def staff(db):
 @pytest.fixture
 def customer(db):
     """Ana Tremblay, a customer with an account (helpers.CUSTOMER_PASSWORD)."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
     from tests.e2e.helpers import CUSTOMER_PASSWORD
 
-    return get_user_model().objects.create_user("ana", "ana@example.com", CUSTOMER_PASSWORD,
+    user = get_user_model().objects.create_user("ana", "ana@example.com", CUSTOMER_PASSWORD,
                                                 first_name="Ana", last_name="Tremblay")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)  # she can sign in
+    return user

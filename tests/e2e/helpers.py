@@ -18,6 +18,15 @@ def messages(page: Page):
     return page.get_by_role("main").get_by_role("status")
 
 
+def customer_log_in(page: Page, user) -> None:
+    """Sign in on the shop's sign-in page (by email) and land on the account statement."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
+
+
 def admin_log_in(page: Page, user) -> None:
     page.goto("/admin/")
     page.get_by_label("Username").fill(user.username)

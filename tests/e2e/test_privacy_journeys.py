@@ -13,7 +13,7 @@ from crm.services.consent import WORDING, WORDING_VERSION
 from orders.models import Cart
 from orders.services.cart import cart_add
 from orders.services.checkout import CheckoutDetails, order_place
-from tests.e2e.helpers import CUSTOMER_PASSWORD, messages
+from tests.e2e.helpers import customer_log_in, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +21,7 @@ NEWSLETTER = re.compile(r"^Newsletter — ")
 
 
 def customer_log_in_and_open_privacy(page: Page, user) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
+    customer_log_in(page, user)
     expect(page.get_by_role("banner").get_by_text("Hello, Ana", exact=True)).to_be_visible()
     page.get_by_role("link", name="Privacy, consent and your data").click()
     expect(page.get_by_role("heading", name="Privacy and consent", level=1)).to_be_visible()

@@ -22,7 +22,7 @@ from payments.models import Invoice, Payment, Refund
 from payments.services.received import payment_record
 from returns.models import ReturnRequest
 from returns.tests.conftest import ship  # noqa: F401 — the shipped-order helper of the returns tests
-from tests.e2e.helpers import CUSTOMER_PASSWORD, admin_log_in
+from tests.e2e.helpers import admin_log_in, customer_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,14 +48,6 @@ def shipped_order(canada, mug, customer, staff, ship):  # noqa: F811
 def today() -> str:
     """Today as the pages write it in English ("Nov. 23, 2026")."""
     return date_format(timezone.localdate(), "DATE_FORMAT")
-
-
-def customer_log_in(page: Page, user) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
 
 
 def returns_on_order_page(page: Page):
