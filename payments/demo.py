@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from .models import CreditAccount
@@ -16,4 +17,6 @@ def business_account_seed() -> list[str]:
                                     last_name="Martin")
     CreditAccount.objects.create(user=user, company_name="Acme Cafés Ltd.", credit_limit=Decimal("5000.00"),
                                  terms_days=30)
-    return ["acme / acme (business customer: pays on account, $5,000 credit, net 30)"]
+    # Customers sign in by email, once it is verified (allauth).
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return ["accounts@acme.example / acme (business customer: pays on account, $5,000 credit, net 30)"]
