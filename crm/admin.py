@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_base import ReadOnlyAdmin
 
-from .models import ConsentEvent, Contact, CustomerScore, Interaction, Segment
+from .models import ConsentEvent, Contact, CustomerScore, Interaction, Perk, Segment
 from .selectors import contact_overview
 from .services.scoring import pareto_report
 from .services.segments import segment_members
@@ -226,3 +226,10 @@ class ConsentEventAdmin(ReadOnlyAdmin):
     search_fields = ["contact__name", "contact__email", "source"]
     date_hierarchy = "occurred_at"
     ordering = ["-occurred_at", "-pk"]
+
+
+@admin.register(Perk)
+class PerkAdmin(admin.ModelAdmin):
+    list_display = ["text", "tier", "is_active"]
+    list_filter = ["tier", "is_active"]
+    list_editable = ["is_active"]

@@ -215,3 +215,25 @@ class Segment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Perk(models.Model):
+    """What a tier of customers gets, as staff word it; shown to those customers when they are signed in."""
+
+    tier = models.CharField(_("tier"), max_length=20, choices=CustomerScore.Tier.choices,
+                            default=CustomerScore.Tier.TOP)
+    text = models.CharField(_("perk"), max_length=200,
+                            help_text=_("e.g. Free Xpresspost on every order: we upgrade it for you."))
+    text_fr = models.CharField(_("perk (French)"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("perk")
+        verbose_name_plural = _("perks")
+        ordering = ["tier", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def label(self, language: str) -> str:
+        return self.text_fr if language.startswith("fr") and self.text_fr else self.text

@@ -42,3 +42,21 @@ def test_a_name_with_markup_is_escaped_in_the_greeting(client, django_user_model
     html = page_for(client, user)
 
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_perk_staff_define_for_a_tier_is_shown_to_those_customers_only(client, django_user_model):
+    from crm.models import Perk
+
+    Perk.objects.create(tier=CustomerScore.Tier.TOP, text="Free Xpresspost on every order",
+                        text_fr="Xpresspost gratuit sur chaque commande")
+    ana = django_user_model.objects.create_user("ana", "ana@example.com", "pw", first_name="Ana")
+    bob = django_user_model.objects.create_user("bob", "bob@example.com", "pw", first_name="Bob")
+    for user, tier in ((ana, CustomerScore.Tier.TOP), (bob, CustomerScore.Tier.OCCASIONAL)):
+        CustomerScore.objects.create(contact=Contact.objects.create(name=user.first_name, email=user.email, user=user),
+                                     recency=3, frequency=3, monetary=3, orders=3, revenue=Decimal("100.00"),
+                                     last_order_on=date(2026, 11, 1), tier=tier, computed_at=timezone.now())
+
+    assert "Free Xpresspost on every order" in page_for(client, ana)
+    client.force_login(ana)
+    assert "Xpresspost gratuit sur chaque commande" in client.get("/fr/cart/").content.decode()
+    assert "Free Xpresspost" not in page_for(client, bob)
