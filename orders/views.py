@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import checkout_initial_for
 from inventory.services import InsufficientStock
 from payments.selectors import order_money, payment_methods_for
 from payments.services.card import card_sessions_close
@@ -125,7 +126,9 @@ def checkout(request):
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart_detail")
     saved = _details_from_session(request)
-    initial = {**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved else {}
+    # A signed-in customer with nothing typed yet starts from their default address (accounts address book).
+    initial = ({**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved
+               else checkout_initial_for(request.user))
     rows = cart_services.cart_rows(cart)
     address = request.POST if request.method == "POST" else initial
     options = delivery_options(province=_province(address.get("ship_province")),

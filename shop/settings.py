@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inventory",
     "orders",
     "crm",
+    "accounts",
     "outbox",
     "payments",
     "shipping",

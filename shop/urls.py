@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("shipping.urls")),
     path("", include("returns.urls")),
     path("", include("crm.urls")),
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,81 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.forms import POSTAL_CODE, POSTAL_PREFIXES
+from orders.models import Province
+
+from .models import Address
+
+PHONE_ERROR = _("Enter a 10-digit Canadian phone number, e.g. 403-555-0101.")
+TOO_LONG = _("Keep this to %(limit_value)d characters or fewer (it has %(show_value)d).")
+
+
+def canadian_phone(raw: str) -> str:
+    """'(403) 555.0101', '+1 403 555 0101' -> '403-555-0101'; '' stays ''; anything else is refused."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"[\s\-.()]", "", raw)
+    if digits.startswith("+1"):
+        digits = digits[2:]
+    elif digits.startswith("1") and len(digits) == 11:
+        digits = digits[1:]
+    if not re.fullmatch(r"\d{10}", digits):
+        raise forms.ValidationError(PHONE_ERROR, code="phone")
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+def text(label, max_length, required=True, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=required,
+                           error_messages={"max_length": TOO_LONG}, **kwargs)
+
+
+class ProfileForm(forms.Form):
+    first_name = text(_("First name"), 150, required=False)
+    last_name = text(_("Last name"), 150, required=False)
+    phone = text(_("Phone"), 30, required=False, help_text=_("For example 403-555-0101."))
+    phone_alt = text(_("Other phone"), 30, required=False)
+    company = text(_("Company"), 200, required=False)
+
+    def clean_phone(self):
+        return canadian_phone(self.cleaned_data["phone"])
+
+    def clean_phone_alt(self):
+        return canadian_phone(self.cleaned_data["phone_alt"])
+
+
+class AddressForm(forms.ModelForm):
+    """The same postal-code rule as checkout (orders.forms.CheckoutForm): Canadian, and in the province chosen."""
+
+    class Meta:
+        model = Address
+        fields = ["label", "name", "street", "city", "province", "postal_code", "phone", "is_default"]
+        help_texts = {"postal_code": _("For example T2P 1J9.")}
+        error_messages = {name: {"max_length": TOO_LONG} for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postal_code"].max_length = 10  # "t2p1j9 " typed loosely; stored normalised in 7
+        self.fields["postal_code"].widget.attrs["maxlength"] = 10
+        self.fields["phone"].max_length = 30
+        self.fields["phone"].widget.attrs["maxlength"] = 30
+        self.fields["phone"].help_text = _("For example 403-555-0101.")
+
+    def clean_postal_code(self):
+        match = POSTAL_CODE.match(self.cleaned_data["postal_code"].strip().upper())
+        if match is None:
+            raise forms.ValidationError(_("Enter a Canadian postal code such as T2P 1J9."))
+        return f"{match.group(1)} {match.group(2)}"
+
+    def clean_phone(self):
+        return canadian_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        code, province = data.get("postal_code"), data.get("province")
+        if code and province and province not in POSTAL_PREFIXES.get(code[0], set()):
+            self.add_error("postal_code",
+                           _("This postal code is not in %(province)s.") % {"province": Province(province).label})
+        return data
