@@ -175,3 +175,41 @@ def test_an_unverified_email_cannot_sign_in(client, django_user_model):
     assert "Verify Your Email Address" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert len(mail.outbox) == 1  # the link is sent again
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client, verified):
+    user = verified("lea@example.com")
+    client.post(reverse("account_reset_password"), {"email": user.email})
+
+    [message] = [m for m in mail.outbox if user.email in m.to]
+    link = re.search(r"https?://[^/\s]+(/(?:\S+/)?accounts/password/reset/key/\S+/)", message.body).group(1)
+    form = client.get(link, follow=True)
+    client.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
+                {"password1": "a-new-kettle-2026", "password2": "a-new-kettle-2026"})
+
+    assert client.post(reverse("account_login"), {"login": user.email,
+                                                  "password": "a-new-kettle-2026"}).status_code == 302
+
+
+def test_markup_in_a_customers_name_is_escaped_in_emails_and_the_admin(admin_client, order_for, mug, ana):
+    from crm.models import Contact
+    from outbox.models import OutboxEmail
+
+    order = order_for("cheque", (mug, 1), user=ana)
+    Order.objects.filter(pk=order.pk).update(ship_name="<script>alert(1)</script>")
+    order.refresh_from_db()
+    from orders.services.checkout import _acknowledgement_queue
+
+    _acknowledgement_queue(order)
+    contact = Contact.objects.get(user=ana)
+    Contact.objects.filter(pk=contact.pk).update(name="<b>Ana</b><script>alert(2)</script>")
+
+    email = OutboxEmail.objects.filter(reference=order.number).order_by("pk").last()  # the one just queued
+    listing = admin_client.get(reverse("admin:crm_contact_changelist")).content.decode()
+    detail = admin_client.get(reverse("admin:crm_contact_change", args=[contact.pk])).content.decode()
+    orders_admin = admin_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+
+    assert "<script>alert(1)</script>" not in email.html_body and "&lt;script&gt;alert(1)" in email.html_body
+    for html in (listing, detail):
+        assert "<script>alert(2)</script>" not in html and "&lt;script&gt;alert(2)" in html
+    assert "<script>alert(1)</script>" not in orders_admin
