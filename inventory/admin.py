@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import page_cache
+from shop.admin_base import ReadOnlyAdmin
 
 from . import forms, services
 from .models import ApiToken, Stock, StockLocation, StockMovement
@@ -81,7 +82,7 @@ OPERATIONS = {
 
 
 @admin.register(Stock)
-class StockAdmin(admin.ModelAdmin):
+class StockAdmin(ReadOnlyAdmin):
     """Stock levels are read here and changed only through the operation forms (inventory.services)."""
 
     list_display = ["sku", "product", "location", "on_hand", "reserved", "available_now", "ledger_link"]
@@ -89,15 +90,6 @@ class StockAdmin(admin.ModelAdmin):
     search_fields = ["variant__sku", "variant__product__name"]
     list_select_related = ["variant__product", "location"]
     change_list_template = "admin/inventory/stock/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
     def sku(self, obj):

@@ -33,3 +33,20 @@ def admin_log_in(page: Page, user) -> None:
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+# The flat-rate option's radio also says its price and date: "… — $14.50 — arrives by Friday, November 27".
+STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in Canada)") + " — ")
+
+
+def fill_calgary_checkout(page: Page, *, email: str, name: str, payment: str = "Cheque") -> None:
+    """The checkout form for a Calgary address, flat-rate delivery and the given way to pay."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Street address").fill("100 8 Ave SW")
+    page.get_by_label("City").fill("Calgary")
+    page.get_by_label("Province or territory").select_option(label="Alberta")
+    page.get_by_label("Postal code").fill("T2P 1J9")
+    page.get_by_role("button", name="Show delivery options for this address").click()
+    page.get_by_role("radio", name=STANDARD).check()
+    page.get_by_role("radio", name=payment).check()

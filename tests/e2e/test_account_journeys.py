@@ -18,13 +18,12 @@ from orders.models import Cart, Order
 from orders.services.cart import cart_add
 from orders.services.checkout import CheckoutDetails, order_place
 from payments.models import Invoice
-from tests.e2e.helpers import CUSTOMER_PASSWORD, customer_log_in, messages
+from tests.e2e.helpers import CUSTOMER_PASSWORD, customer_log_in, fill_calgary_checkout, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NEW_EMAIL = "new@example.com"
 NEW_PASSWORD = "kettle-and-mug-42"
-STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in Canada)") + " — ")
 ALBERTA = {"phone": "403-555-0101", "ship_address": "100 8 Ave SW", "ship_city": "Calgary",
            "ship_province": "AB", "ship_postal_code": "T2P 1J9"}
 # One Stoneware Mug in Alberta: 18.00 + 12.00 shipping + 2.50 handling = 32.50; GST 5 % = 1.625 -> 1.63 (half-up).
@@ -101,15 +100,7 @@ def test_a_shopper_registers_verifies_orders_and_sees_history_and_statement(page
     page.goto("/cart/")
     page.get_by_role("link", name="Check out").click()
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
-    page.get_by_label("Email").fill(NEW_EMAIL)
-    page.get_by_label("Full name").fill("Noa Gagnon")
-    page.get_by_label("Street address").fill("100 8 Ave SW")
-    page.get_by_label("City").fill("Calgary")
-    page.get_by_label("Province or territory").select_option(label="Alberta")
-    page.get_by_label("Postal code").fill("T2P 1J9")
-    page.get_by_role("button", name="Show delivery options for this address").click()
-    page.get_by_role("radio", name=STANDARD).check()
-    page.get_by_role("radio", name="Cheque").check()
+    fill_calgary_checkout(page, email=NEW_EMAIL, name="Noa Gagnon", payment="Cheque")
     page.get_by_role("button", name="Review my order").click()
     expect(page.get_by_role("heading", name="Review your order", level=1)).to_be_visible()
     page.get_by_role("button", name=f"Place order — {ONE_MUG_TOTAL}").click()

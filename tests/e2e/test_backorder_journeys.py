@@ -19,11 +19,10 @@ from catalog import page_cache
 from inventory.models import Stock
 from orders.models import Order
 from outbox.models import OutboxEmail
-from tests.e2e.helpers import admin_log_in, cart_button, messages
+from tests.e2e.helpers import admin_log_in, cart_button, fill_calgary_checkout, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in Canada)") + " — ")
 SHIPS_LATER = re.compile(r"ships? later", re.IGNORECASE)
 
 
@@ -58,15 +57,7 @@ def test_a_shopper_orders_beyond_stock_sees_what_ships_later_and_staff_receiving
     # Checkout: the review page too.
     page.get_by_role("link", name="Check out").click()
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
-    page.get_by_label("Email").fill("ana@example.com")
-    page.get_by_label("Full name").fill("Ana Tremblay")
-    page.get_by_label("Street address").fill("100 8 Ave SW")
-    page.get_by_label("City").fill("Calgary")
-    page.get_by_label("Province or territory").select_option(label="Alberta")
-    page.get_by_label("Postal code").fill("T2P 1J9")
-    page.get_by_role("button", name="Show delivery options for this address").click()
-    page.get_by_role("radio", name=STANDARD).check()
-    page.get_by_role("radio", name="Cheque").check()
+    fill_calgary_checkout(page, email="ana@example.com", name="Ana Tremblay", payment="Cheque")
     page.get_by_role("button", name="Review my order").click()
     expect(page.get_by_role("heading", name="Review your order", level=1)).to_be_visible()
     breakdown = page.get_by_role("table", name="Price breakdown")

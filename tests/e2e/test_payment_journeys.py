@@ -19,13 +19,10 @@ from playwright.sync_api import Page, expect
 from inventory.models import Stock, StockMovement
 from orders.models import Order
 from payments.models import Invoice, Payment, Refund, StripeEvent
-from tests.e2e.helpers import admin_log_in, cart_button
+from tests.e2e.helpers import admin_log_in, cart_button, fill_calgary_checkout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-STANDARD_DELIVERY = "Standard delivery (flat rate, anywhere in Canada)"
-# Its radio also says the price and the date it arrives: "… — $14.50 — arrives by Friday, November 27".
-STANDARD = re.compile("^" + re.escape(STANDARD_DELIVERY) + " — ")
 TOTAL = "$53.03"
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -53,15 +50,7 @@ def check_out_two_mugs(page: Page, mug, *, payment: str) -> Order:
     page.get_by_role("link", name="Check out").click()
 
     expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
-    page.get_by_label("Email").fill("ana@example.com")
-    page.get_by_label("Full name").fill("Ana Tremblay")
-    page.get_by_label("Street address").fill("100 8 Ave SW")
-    page.get_by_label("City").fill("Calgary")
-    page.get_by_label("Province or territory").select_option(label="Alberta")
-    page.get_by_label("Postal code").fill("T2P 1J9")
-    page.get_by_role("button", name="Show delivery options for this address").click()
-    page.get_by_role("radio", name=STANDARD).check()
-    page.get_by_role("radio", name=payment).check()
+    fill_calgary_checkout(page, email="ana@example.com", name="Ana Tremblay", payment=payment)
     page.get_by_role("button", name="Review my order").click()
 
     expect(page.get_by_role("heading", name="Review your order", level=1)).to_be_visible()
