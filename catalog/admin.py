@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from inventory.models import Stock
 
@@ -31,12 +32,12 @@ class CatalogChangeMixin:
 
 
 @admin.register(Category)
-class CategoryAdmin(CatalogChangeMixin, admin.ModelAdmin):
+class CategoryAdmin(CatalogChangeMixin, TranslationAdmin):
     list_display = ["name", "parent", "position", "is_active"]
     list_filter = ["is_active", "parent"]
     list_editable = ["position", "is_active"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 class VariantInline(admin.TabularInline):
@@ -47,7 +48,7 @@ class VariantInline(admin.TabularInline):
               "is_active"]
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(TranslationTabularInline):
     model = ProductImage
     extra = 0
     fields = ["preview", "image", "alt_text", "position"]
@@ -61,12 +62,12 @@ class ImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(CatalogChangeMixin, admin.ModelAdmin):
+class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
     list_display = ["name", "category", "price_range", "sold_online", "is_featured", "is_active", "updated_at"]
     list_filter = ["sold_online", "is_active", "is_featured", "category"]
     list_editable = ["sold_online", "is_featured"]
-    search_fields = ["name", "slug", "variants__sku"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "slug", "variants__sku"]
+    prepopulated_fields = {"slug": ["name_en"]}
     list_select_related = ["category"]
     readonly_fields = ["stock_by_location"]
     inlines = [VariantInline, ImageInline]

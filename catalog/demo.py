@@ -66,6 +66,28 @@ DEMO_PRODUCTS = [
     ("Plush Moose", "Toys", "22.00", 35, {"yeg": 6}, {}),
 ]
 
+# French names staff would type in the admin's French fields.
+FRENCH_NAMES = {
+    "Books": "Livres", "Clothing": "Vêtements", "Electronics": "Électronique", "Garden": "Jardin",
+    "Home": "Maison", "Kitchen": "Cuisine", "Music": "Musique", "Outdoors": "Plein air", "Sports": "Sports",
+    "Toys": "Jouets", "Jackets": "Manteaux", "T-shirts": "T-shirts", "Mugs": "Tasses", "Kettles": "Bouilloires",
+    "Tents": "Tentes", "Backpacks": "Sacs à dos",
+    "Prairie Wool Toque": "Tuque en laine des Prairies", "Chinook Rain Jacket": "Imperméable Chinook",
+    "Foothills Fleece Jacket": "Veste polaire Foothills", "Bow River T-shirt": "T-shirt rivière Bow",
+    "Stampede Souvenir T-shirt": "T-shirt souvenir du Stampede", "Stoneware Mug": "Tasse en grès",
+    "Enamel Camp Mug": "Tasse de camping émaillée", "Gooseneck Kettle": "Bouilloire col de cygne",
+    "Whistling Kettle": "Bouilloire à sifflet", "Cast Iron Skillet": "Poêle en fonte",
+    "Two-Person Tent": "Tente deux places", "Family Cabin Tent": "Tente familiale chalet",
+    "Daypack 20 L": "Sac de jour 20 L", "Trekking Pack 55 L": "Sac de randonnée 55 L",
+    "Rocky Mountain Field Guide": "Guide de terrain des Rocheuses", "Prairie Cookbook": "Livre de cuisine des Prairies",
+    "Bluetooth Speaker": "Haut-parleur Bluetooth", "Headlamp": "Lampe frontale",
+    "Cedar Planter Box": "Jardinière en cèdre", "Heirloom Seed Kit": "Trousse de semences patrimoniales",
+    "Wool Throw Blanket": "Jeté en laine", "Beeswax Candle Set": "Ensemble de bougies en cire d'abeille",
+    "Fiddle Tune Collection (CD)": "Airs de violon (CD)", "Harmonica in C": "Harmonica en do",
+    "Hockey Stick": "Bâton de hockey", "Cross-Country Ski Wax": "Fart de ski de fond",
+    "Wooden Puzzle": "Casse-tête en bois", "Plush Moose": "Orignal en peluche",
+}
+
 LOCATIONS = [
     {"code": "wh", "name": "Calgary Warehouse", "kind": StockLocation.Kind.WAREHOUSE, "ships_online": True,
      "address": "4410 Blackfoot Trail SE", "city": "Calgary", "province": "AB", "priority": 0,
@@ -127,12 +149,14 @@ def pickup_methods_seed(locations: dict[str, StockLocation]) -> None:
 def categories_seed() -> dict[str, Category]:
     found = {}
     for position, name in enumerate(TOP_CATEGORIES):
-        found[name], _ = Category.objects.get_or_create(slug=slugify(name),
-                                                        defaults={"name": name, "position": position})
+        found[name], _ = Category.objects.get_or_create(
+            slug=slugify(name), defaults={"name_en": name, "name_fr": FRENCH_NAMES.get(name), "position": position}
+        )
     for parent, children in SUBCATEGORIES.items():
         for position, name in enumerate(children):
             found[name], _ = Category.objects.get_or_create(
-                slug=slugify(name), defaults={"name": name, "position": position, "parent": found[parent]}
+                slug=slugify(name), defaults={"name_en": name, "name_fr": FRENCH_NAMES.get(name), "position": position,
+                                              "parent": found[parent]}
             )
     return found
 
@@ -174,9 +198,12 @@ def demo_products_seed(*, with_images: bool = True) -> int:
         product, was_created = Product.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name,
+                "name_en": name,
+                "name_fr": FRENCH_NAMES.get(name),
                 "category": categories[category],
-                "description": f"{name}: made to last, chosen by our staff for Alberta's seasons.",
+                "description_en": f"{name}: made to last, chosen by our staff for Alberta's seasons.",
+                "description_fr": f"{FRENCH_NAMES.get(name, name)} : fait pour durer, choisi par notre équipe "
+                                  "pour les saisons de l'Alberta.",
                 "sold_online": not options.get("store_only", False),
                 "is_featured": options.get("featured", False),
                 # Sold out online but on order from the supplier: shoppers may order it now, it ships later.
@@ -203,7 +230,8 @@ def demo_products_seed(*, with_images: bool = True) -> int:
                 if quantity:
                     receipts.append((variant.pk, locations[code].pk, quantity))
         if with_images:
-            ProductImage.objects.create(product=product, image=demo_image(name), alt_text=name, position=0)
+            ProductImage.objects.create(product=product, image=demo_image(name), alt_text_en=name,
+                                        alt_text_fr=FRENCH_NAMES.get(name), position=0)
     new_receipts = _without_stock(receipts)
     if new_receipts:
         stock_services.stock_receive_many(lines=new_receipts, reason="Demo opening stock", reference="DEMO")

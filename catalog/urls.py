@@ -26,4 +26,5 @@ urlpatterns = [
     path("category/<slug_pk:key>/", views.category_detail, name="category_detail"),
     path("products/<slug_pk:key>/", views.product_detail, name="product_detail"),
     path("site-map/", views.site_map, name="site_map"),
+    path("search/", views.search, name="search"),
 ]

@@ -148,3 +148,8 @@ def product_detail(request, key):
 
 def site_map(request):
     return render(request, "catalog/site_map.html", {"tree": selectors.category_tree()})
+
+
+def search(request):
+    # Placeholder until catalog.search lands.
+    return render(request, "base.html")

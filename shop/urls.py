@@ -25,6 +25,9 @@ urlpatterns += i18n_patterns(
     path("", include("returns.urls")),
     path("", include("crm.urls")),
     path("", include("accounts.urls")),
+    path("", include("help.urls")),
+    path("", include("community.urls")),
+    path("", include("pages.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
