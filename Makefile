@@ -35,7 +35,13 @@ run: $(VENV)/.installed-run
 	fake=$$!; trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-dev
+# axe-core (accessibility checks injected into the browser tests) comes from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || scripts/ensure-services.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev node_modules/.installed
 	scripts/ensure-services.sh
 	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -52,4 +58,4 @@ messages: $(VENV)/.installed-run
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media
+	rm -rf $(VENV) staticfiles .test-media node_modules

@@ -1,0 +1,80 @@
+"""WCAG 2.2 AA checks by axe-core on the pages shoppers use, and the buying path with JavaScript switched off."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from orders.models import Order
+from tests.e2e.axe import axe_violations
+from tests.e2e.helpers import cart_button, customer_log_in, fill_calgary_checkout
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def report(found: dict) -> str:
+    return "\n".join(f"{where}:\n  " + "\n  ".join(lines) for where, lines in found.items())
+
+
+def check(page: Page, path: str, found: dict) -> None:
+    page.goto(path)
+    violations = axe_violations(page)
+    if violations:
+        found[path] = violations
+
+
+def test_axe_finds_no_violation_on_the_shopping_pages(page: Page, mug):
+    found = {}
+    product_url = mug.product.get_absolute_url()
+    for path in ["/", mug.product.category.get_absolute_url(), product_url, "/help/", "/contact/",
+                 "/search/?q=mug", "/stores/", "/site-map/", "/fr/", "/fr" + product_url]:
+        check(page, path, found)
+
+    page.goto(product_url)
+    page.get_by_role("button", name="Add to cart").click()
+    expect(cart_button(page)).to_contain_text("1 item")
+    check(page, "/cart/", found)
+    page.get_by_role("link", name="Check out").click()
+    check(page, page.url, found)
+    fill_calgary_checkout(page, email="ana@example.com", name="Ana Tremblay")
+    violations = axe_violations(page)  # with the delivery options and the ways to pay shown
+    if violations:
+        found["checkout with delivery options"] = violations
+    page.get_by_role("button", name="Review my order").click()
+    expect(page.get_by_role("heading", name="Review your order", level=1)).to_be_visible()
+    violations = axe_violations(page)
+    if violations:
+        found["order review"] = violations
+
+    assert not found, report(found)
+
+
+def test_axe_finds_no_violation_on_the_account_pages(page: Page, customer, mug):
+    found = {}
+    customer_log_in(page, customer)
+    for path in ["/account/statement/", "/account/orders/", "/account/profile/", "/account/addresses/",
+                 "/account/privacy/", "/help/ask/", "/accounts/password/change/"]:
+        check(page, path, found)
+    assert not found, report(found)
+
+
+def test_a_shopper_buys_with_javascript_switched_off(browser: Browser, live_server, mug):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto(mug.product.get_absolute_url())
+        page.get_by_role("button", name="Add to cart").click()
+        expect(cart_button(page)).to_contain_text("1 item")
+        page.goto("/cart/")
+        page.get_by_role("link", name="Check out").click()
+        fill_calgary_checkout(page, email="noscript@example.com", name="Sam Noscript")
+        page.get_by_role("button", name="Review my order").click()
+        page.get_by_role("button", name=re.compile(r"^Place order — \$")).click()
+
+        expect(page.get_by_role("heading", name=re.compile(r"^Order C-\d+$"), level=1)).to_be_visible()
+        order = Order.objects.get(email="noscript@example.com")
+        assert order.lines.get().quantity == 1
+        assert order.payment_method == "cheque"
+        expect(page.get_by_role("main")).to_contain_text(order.number)
+    finally:
+        context.close()

@@ -1,0 +1,85 @@
+"""A French-speaking shopper walks home → product → cart → checkout → order on the French site and meets no
+English in the page chrome. Labels are looked up in the French catalogue, as the shopper reads them."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from orders.models import Order
+from tests.e2e.english_left import english_in_chrome
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def fr(message: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(message)
+
+
+@pytest.fixture
+def tasse(mug):
+    """The mug's product and category written in French by staff."""
+    product = mug.product
+    product.name_fr, product.description_fr = "Tasse en grès", "Émaillée à la main en Alberta."
+    product.save()
+    product.category.name_fr = "Cuisine"
+    product.category.save()
+    return mug
+
+
+def no_english(page: Page, where: str, found: dict) -> None:
+    english = english_in_chrome(page)
+    if english:
+        found[where] = english
+
+
+def test_a_french_shopper_buys_without_meeting_english(page: Page, tasse):
+    found = {}
+    page.goto("/fr/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    no_english(page, "accueil", found)
+
+    page.get_by_role("navigation", name=fr("Categories")).get_by_role("link", name="Cuisine", exact=True).click()
+    expect(page.get_by_role("heading", name="Cuisine", level=1)).to_be_visible()
+    no_english(page, "catégorie", found)
+
+    page.get_by_role("link", name="Tasse en grès").first.click()
+    expect(page.get_by_role("heading", name="Tasse en grès", level=1)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Émaillée à la main en Alberta.")
+    no_english(page, "produit", found)
+
+    page.get_by_role("main").get_by_role("button", name=fr("Add to cart")).click()
+    cart_prefix = fr("Cart: %(counter)s item, %(total)s").split("%")[0]
+    page.get_by_role("banner").get_by_role("link", name=re.compile("^" + re.escape(cart_prefix))).click()
+    expect(page.get_by_role("heading", name=fr("Your cart"), level=1)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("18,00 $")
+    no_english(page, "panier", found)
+
+    page.get_by_role("link", name=fr("Check out")).click()
+    expect(page.get_by_role("heading", name=fr("Checkout"), level=1)).to_be_visible()
+    page.get_by_label(fr("Email")).fill("amelie@example.com")
+    page.get_by_label(fr("Full name")).fill("Amélie Gagnon")
+    page.get_by_label(fr("Street address")).fill("100 8 Ave SW")
+    page.get_by_label(fr("City")).fill("Calgary")
+    page.get_by_label(fr("Province or territory")).select_option(label="Alberta")
+    page.get_by_label(fr("Postal code")).fill("T2P 1J9")
+    page.get_by_role("button", name=fr("Show delivery options for this address")).click()
+    page.get_by_role("radio").first.check()
+    page.get_by_role("radio", name=fr("Cheque")).check()
+    no_english(page, "caisse", found)
+
+    page.get_by_role("button", name=fr("Review my order")).click()
+    expect(page.get_by_role("heading", name=fr("Review your order"), level=1)).to_be_visible()
+    no_english(page, "vérification", found)
+    page.get_by_role("main").get_by_role("button").filter(has_text=re.compile(r"\$$")).last.click()
+
+    order = Order.objects.get(email="amelie@example.com")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
+    no_english(page, "commande", found)
+    assert order.language == "fr"
+    assert order.lines.get().name.startswith("Tasse en grès")
+    assert any(order.number in m.subject and m.to == ["amelie@example.com"] for m in mail.outbox)
+    assert not found, found
