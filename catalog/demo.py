@@ -93,11 +93,13 @@ LOCATIONS = [
      "address": "4410 Blackfoot Trail SE", "city": "Calgary", "province": "AB", "priority": 0,
      "opening_hours": ""},
     {"code": "yyc", "name": "Calgary — Kensington store", "kind": StockLocation.Kind.STORE, "ships_online": False,
-     "address": "1130 Kensington Rd NW", "city": "Calgary", "province": "AB", "priority": 10,
+     "address": "1130 Kensington Rd NW", "city": "Calgary", "province": "AB", "postal_code": "T2N 3P3",
+     "phone": "+1 403-555-0111", "priority": 10,
      "opening_hours": "Mon–Sat 10:00–18:00"},
     {"code": "yeg", "name": "Edmonton — Whyte Avenue store", "kind": StockLocation.Kind.STORE, "ships_online": False,
-     "address": "10330 82 Ave NW", "city": "Edmonton", "province": "AB", "priority": 20,
-     "opening_hours": "Mon–Sat 10:00–18:00, Sun 12:00–17:00"},
+     "address": "10330 82 Ave NW", "city": "Edmonton", "province": "AB", "postal_code": "T6E 1Z8",
+     "phone": "+1 780-555-0122", "priority": 20,
+     "opening_hours": "Mon–Sat 10:00–18:00"},
 ]
 
 STAFF_GROUPS = {
@@ -125,9 +127,13 @@ def demo_image(text: str, *, size: int = 800) -> ContentFile:
 
 
 def locations_seed() -> dict[str, StockLocation]:
+    from pages.services import store_hours_default
+
     found = {}
     for spec in LOCATIONS:
         location, _created = StockLocation.objects.get_or_create(code=spec["code"], defaults=spec)
+        if location.kind == StockLocation.Kind.STORE:
+            store_hours_default(location=location)  # Monday–Saturday 10:00–18:00 unless it has hours already
         found[spec["code"]] = location
     return found
 

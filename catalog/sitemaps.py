@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from pages.sitemaps import InfoSitemap, NewsSitemap, PageSitemap
+
 from . import selectors
 
 
@@ -38,4 +40,5 @@ class ProductSitemap(Sitemap):
         return product.updated_at
 
 
-SITEMAPS = {"pages": StaticSitemap, "categories": CategorySitemap, "products": ProductSitemap}
+SITEMAPS = {"pages": StaticSitemap, "categories": CategorySitemap, "products": ProductSitemap,
+            "info": InfoSitemap, "about": PageSitemap, "news": NewsSitemap}

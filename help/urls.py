@@ -1,8 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "help"
 urlpatterns = [
-    path("help/", TemplateView.as_view(template_name="base.html"), name="faq"),
-    path("contact/", TemplateView.as_view(template_name="base.html"), name="contact"),
+    path("help/", views.faq, name="faq"),
+    path("help/ask/", views.ask, name="ask"),
+    path("help/ask/thanks/", views.ask_thanks, name="ask_thanks"),
+    path("contact/", views.contact, name="contact"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import page_cache
+from pages.admin import StoreHoursInline
 from shop.admin_base import ReadOnlyAdmin
 
 from . import forms, services
@@ -21,10 +22,11 @@ RECORD_PERMISSION = "inventory.add_stockmovement"
 
 @admin.register(StockLocation)
 class StockLocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "ships_online", "city", "priority", "is_active"]
-    list_filter = ["kind", "ships_online", "is_active"]
+    list_display = ["name", "code", "kind", "ships_online", "city", "priority", "shown_on_site", "is_active"]
+    list_filter = ["kind", "ships_online", "shown_on_site", "is_active"]
     search_fields = ["name", "code", "city"]
     prepopulated_fields = {"code": ["name"]}
+    inlines = [StoreHoursInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -38,7 +38,16 @@ class StockLocation(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=2, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True,
+        help_text=_("A short summary; the stores page shows the hours set day by day below."),
+    )
+    shown_on_site = models.BooleanField(
+        _("shown on the website"), default=True,
+        help_text=_("Stores listed on the “Our stores” page with their address and hours."),
+    )
     priority = models.PositiveIntegerField(
         _("priority"), default=0, help_text=_("Online orders are reserved from lower numbers first.")
     )

@@ -231,6 +231,9 @@ SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
 SHOP_THUMBNAIL_SIZES = {"small": 160, "medium": 480, "large": 960}
 SHOP_ORDER_PREFIX = env.str("SHOP_ORDER_PREFIX", default="C-")
 # Links in emails point here (there is no request when Celery renders or sends an email).
+# Shown on the contact page and in the footer; the demo's number is a fictional 555-01xx one.
+SHOP_CONTACT_EMAIL = env.str("SHOP_CONTACT_EMAIL", default="")
+SHOP_CONTACT_PHONE = env.str("SHOP_CONTACT_PHONE", default="+1 403-555-0100")
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 
 # Card payments (Stripe Checkout). Without a secret key the shop runs and card payment is simply not offered.
