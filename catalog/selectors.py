@@ -3,13 +3,16 @@ queries, whatever the number of products on the page."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from community.selectors import rating_round, rating_subqueries
 from inventory.selectors import Availability, availability_by_variant, online_available_by_product
 
 from . import page_cache
@@ -22,6 +25,15 @@ SORTS = {
     "new": ("-created_at", "-pk"),
 }
 DEFAULT_SORT = "name"
+
+
+def translated(field: str):
+    """The active language's column of a translated field, the English one where it is empty: sorting on the
+    plain field would put every product without a French name last on the French site."""
+    language = (get_language() or "en")[:2]
+    if language == "en":
+        return field + "_en"
+    return Coalesce(NullIf(f"{field}_{language}", Value("")), f"{field}_en")
 
 
 @dataclass
@@ -63,7 +75,7 @@ class CategoryTree:
 def _category_tree_build() -> CategoryTree:
     nodes = {
         c.pk: CategoryNode(c.pk, c.name, c.slug, c.parent_id, c.description)
-        for c in Category.objects.filter(is_active=True).order_by("position", "name")
+        for c in Category.objects.filter(is_active=True).order_by("position", translated("name"))
     }
     roots = []
     for node in nodes.values():
@@ -83,7 +95,9 @@ def _category_tree_build() -> CategoryTree:
 
 
 def category_tree() -> CategoryTree:
-    return page_cache.page_get_or_build(("category_tree",), [page_cache.CATALOG], _category_tree_build)
+    """The active categories with their names in the active language (one cached tree per language)."""
+    return page_cache.page_get_or_build(("category_tree", get_language()), [page_cache.CATALOG],
+                                        _category_tree_build)
 
 
 @dataclass
@@ -101,6 +115,8 @@ class ProductCard:
     default_variant_id: int | None
     backorderable: bool = False
     restock_on: datetime.date | None = None
+    rating_average: Decimal | None = None  # of the approved reviews, to one decimal; None without any
+    rating_count: int = 0
 
     def get_absolute_url(self):
         return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.id)})
@@ -138,6 +154,8 @@ def listable_products(category_ids, *, sort: str = DEFAULT_SORT):
     if sort in ("price", "-price"):
         lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
         queryset = queryset.annotate(min_price=Subquery(lowest))
+    if sort == "name":
+        return queryset.order_by(translated("name"), "pk")
     return queryset.order_by(*SORTS[sort])
 
 
@@ -150,6 +168,7 @@ def product_cards(products) -> list[ProductCard]:
         for row in ProductVariant.objects.filter(product_id__in=ids, is_active=True)
         .values("product_id")
         .annotate(low=Min("price"), high=Max("price"), first_id=Min("id"), count=Count("id"))
+        .annotate(**rating_subqueries("product_id"))  # the reviews' average rides along: no extra query
         .order_by()
     }
     images: dict[int, ProductImage] = {}
@@ -169,6 +188,8 @@ def product_cards(products) -> list[ProductCard]:
             default_variant_id=prices[p.pk]["first_id"],
             backorderable=p.allow_backorder,
             restock_on=restock_expected(p) if p.allow_backorder else None,
+            rating_average=rating_round(prices[p.pk]["rating_avg"]),
+            rating_count=prices[p.pk]["rating_count"] or 0,
         )
         for p in products
         if p.pk in prices  # a SKU switched off since the page's rows were read
@@ -187,8 +208,10 @@ def home_products(tree: CategoryTree, *, featured_limit=8, new_limit=8):
 
 
 def product_for_page(pk: int) -> Product | None:
-    return (
+    """The product with its active SKUs, pictures, and rating_average / rating_count of its approved reviews."""
+    product = (
         Product.objects.online()
+        .annotate(**rating_subqueries("pk"))
         .select_related("category")
         .prefetch_related(
             Prefetch("variants", queryset=_active_variants(), to_attr="active_variants"),
@@ -197,6 +220,9 @@ def product_for_page(pk: int) -> Product | None:
         .filter(pk=pk)
         .first()
     )
+    if product is not None:
+        product.rating_average, product.rating_count = rating_round(product.rating_avg), product.rating_count or 0
+    return product
 
 
 def restock_expected(product: Product) -> datetime.date | None:

@@ -7,12 +7,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shipping.services.promise import promise_period
 
 from . import page_cache, selectors
+from . import search as product_search
+from .forms import SearchForm
 
 
 def _page_number(raw) -> int:
@@ -147,9 +150,33 @@ def product_detail(request, key):
 
 
 def site_map(request):
-    return render(request, "catalog/site_map.html", {"tree": selectors.category_tree()})
+    from pages.selectors import site_map_pages
+
+    return render(request, "catalog/site_map.html", {"tree": selectors.category_tree(), "pages": site_map_pages()})
 
 
 def search(request):
-    # Placeholder until catalog.search lands.
-    return render(request, "base.html")
+    """Search results with filters (never cached: every query is different). Bad filter input is shown on the form
+    and left out; the words searched for are cleaned, never refused."""
+    tree = selectors.category_tree()
+    form = SearchForm(request.GET, tree=tree)
+    form.is_valid()
+    query, filters = form.query(), form.filters()
+    params = form.link_params()
+    here = reverse("catalog:search") + (f"?{urlencode(params)}" if params else "")
+    context = {"form": form, "search_query": query, "query": query, "filters": filters, "next": here,
+               "link_query": urlencode(params), "categories": tree.roots}
+    if query or filters.narrowing:
+        results = product_search.product_search_page(
+            query=query, filters=filters, tree=tree, page=_page_number(request.GET.get("page")),
+            per_page=settings.SHOP_PRODUCTS_PER_PAGE,
+        )
+        context.update(results=results, page_obj=results.page, cards=results.cards,
+                       page_range=results.page_range)
+        if results.suggestion:
+            context["suggestion_query"] = urlencode([("q", results.suggestion)] + params[1 if query else 0:])
+        if not results.cards:
+            context["popular"] = selectors.product_cards(
+                selectors.listable_products(tree.by_id).filter(is_featured=True)[:4]
+            )
+    return render(request, "catalog/search.html", context)
