@@ -208,6 +208,7 @@ def _other_matches(query: str, language: str, tree: CategoryTree) -> dict[str, s
         .filter(category_words)
         .annotate(found=F("pk"), kind=Value("category"))
         .order_by()
+        .rewrite(False)  # modeltranslation's values_list picks columns in set order: a UNION needs them fixed
         .values_list("found", "kind")
     )
     similarity = Greatest(*[TrigramWordSimilarity(query, Coalesce(F(name), Value(""))) for name in name_fields]) if (
@@ -218,6 +219,7 @@ def _other_matches(query: str, language: str, tree: CategoryTree) -> dict[str, s
         .filter(similarity__gte=SIMILARITY_THRESHOLD)
         .annotate(found=F("pk"), kind=Value("similar"))
         .order_by()
+        .rewrite(False)
         .values_list("found", "kind")
     )
     found: dict[str, set[int]] = {"sku": set(), "sku_word": set(), "category": set(), "similar": set()}

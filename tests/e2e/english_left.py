@@ -15,13 +15,13 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{[^}]*\}\}|\{\w*\}")
 
 @cache
 def english_phrases() -> tuple[re.Pattern, ...]:
-    """Whole-word patterns for each English phrase that French shows differently: fragments of two words or
+    """Whole-word patterns for each English phrase that French shows differently (or not at all): fragments of two words or
     more between placeholders, and capitalised single words of five letters or more."""
     phrases = set()
     for entry in polib.pofile(str(PO_FILE)):
         translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
-        if entry.obsolete or not any(translations):
-            continue
+        if entry.obsolete:
+            continue  # an untranslated or fuzzy entry is shown in English: it counts
         for msgid in filter(None, [entry.msgid, entry.msgid_plural]):
             for fragment in PLACEHOLDER.split(msgid):
                 fragment = fragment.strip(" .,:;!?—–-()\n")

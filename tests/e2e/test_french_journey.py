@@ -83,3 +83,27 @@ def test_a_french_shopper_buys_without_meeting_english(page: Page, tasse):
     assert order.lines.get().name.startswith("Tasse en grès")
     assert any(order.number in m.subject and m.to == ["amelie@example.com"] for m in mail.outbox)
     assert not found, found
+
+
+def test_help_contact_stores_policies_and_account_pages_have_no_english_in_french(page: Page, tasse, customer):
+    from tests.e2e.helpers import CUSTOMER_PASSWORD
+
+    found = {}
+    for path in ["/fr/help/", "/fr/help/?q=livraison", "/fr/help/ask/", "/fr/contact/", "/fr/stores/",
+                 "/fr/shipping/policy/", "/fr/returns/policy/", "/fr/privacy/", "/fr/about/", "/fr/site-map/",
+                 "/fr/search/?q=tasse", "/fr/search/?q=zzzz", "/fr" + tasse.product.get_absolute_url()]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == "fr", path
+        no_english(page, path, found)
+
+    page.goto("/fr/accounts/login/")
+    page.get_by_label(fr("Email")).fill(customer.email)
+    page.get_by_label(fr("Password")).fill(CUSTOMER_PASSWORD)
+    page.get_by_role("main").get_by_role("button").last.click()
+    for path in ["/fr/account/statement/", "/fr/account/orders/", "/fr/account/profile/", "/fr/account/addresses/",
+                 "/fr/account/privacy/"]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        no_english(page, path, found)
+    assert not found, found
