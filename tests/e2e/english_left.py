@@ -15,8 +15,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{[^}]*\}\}|\{\w*\}")
 
 @cache
 def english_phrases() -> tuple[re.Pattern, ...]:
-    """Whole-word patterns for each English phrase that French shows differently (or not at all): fragments of two words or
-    more between placeholders, and capitalised single words of five letters or more."""
+    """Whole-word patterns for each English phrase that French shows differently (or not at all): fragments of
+    two words or more between placeholders, and capitalised single words of five letters or more."""
     phrases = set()
     for entry in polib.pofile(str(PO_FILE)):
         translations = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
