@@ -49,13 +49,14 @@ bench: $(VENV)/.installed-dev
 	scripts/ensure-services.sh
 	$(PY) bench/run.py
 	$(PY) bench/orders.py
+	DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/comptoir_bench $(PY) bench/search.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 
 messages: $(VENV)/.installed-run
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=bench
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=bench --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media node_modules
