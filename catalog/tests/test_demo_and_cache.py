@@ -6,16 +6,23 @@ from django.core.management import call_command
 
 from catalog import page_cache
 from catalog.models import Product, ProductVariant
+from help.models import FaqEntry
 from inventory.models import Stock, StockMovement
+from pages.models import StoreHours
 
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_makes_a_browsable_shop(client):
     call_command("seed_demo", "--products", "30", "--no-images", verbosity=0)
-    counts = (Product.objects.count(), ProductVariant.objects.count(), StockMovement.objects.count())
+    counts = (Product.objects.count(), ProductVariant.objects.count(), StockMovement.objects.count(),
+              FaqEntry.objects.count(), StoreHours.objects.count())
     call_command("seed_demo", "--products", "30", "--no-images", verbosity=0)
 
-    assert (Product.objects.count(), ProductVariant.objects.count(), StockMovement.objects.count()) == counts
+    assert (Product.objects.count(), ProductVariant.objects.count(), StockMovement.objects.count(),
+            FaqEntry.objects.count(), StoreHours.objects.count()) == counts
+    assert counts[3] == 7 and counts[4] == 14  # a starter FAQ; a week of hours for each of the two stores
+    assert "Où livrez-vous" in client.get("/fr/help/").content.decode()
+    assert "<mark>livrez</mark>" in client.get("/fr/help/?q=livrez").content.decode()
     assert Product.objects.filter(sold_online=False).exists()
     assert Stock.objects.filter(location__kind="store").exists()
     product = Product.objects.online().filter(variants__sku="SKU-00001").get()

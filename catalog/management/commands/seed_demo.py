@@ -3,6 +3,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from catalog import demo
+from help.demo import faq_demo_seed
 from payments.demo import business_account_seed
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         accounts = demo.staff_seed() + business_account_seed()
         created = demo.demo_products_seed(with_images=not no_images)
         self.stdout.write(f"Demo products created: {created}")
+        self.stdout.write(f"Starter FAQ entries created: {faq_demo_seed()}")
         if products:
             def progress(iterable, total):
                 return tqdm(iterable, total=total, desc="Catalogue batches", disable=options["verbosity"] == 0)
