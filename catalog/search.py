@@ -248,8 +248,15 @@ def _postgres_search(products: QuerySet, query: str, language: str, tree: Catego
     for name, condition in text.items():
         if name.startswith("description_"):
             described |= condition
-    # WHERE: every test answered from an index (a bitmap OR of the GIN indexes and the primary key).
-    wanted = exact | described
+    # WHERE: the text tests as one uncorrelated subquery (a bitmap OR of the GIN indexes, run once and hashed),
+    # never per row: with a stock or price filter the planner may start from the stock and would otherwise parse
+    # the description of every product in stock (0.45 s on 5,000 products).
+    by_text = Product.objects.alias(**vectors).filter(names_match | described).order_by().rewrite(False).values("pk")
+    wanted = Q(pk__in=by_text)
+    if by_sku:
+        wanted |= Q(pk__in=sorted(by_sku))
+    if other["category"]:
+        wanted |= Q(category_id__in=sorted(other["category"]))
     if other["similar"]:
         wanted |= Q(pk__in=sorted(other["similar"]))
     # SELECT (matched, for each row found): the descriptions as one uncorrelated, indexed subquery that Postgres
