@@ -4,6 +4,9 @@ PYTHON := $(shell scripts/find-python.sh)
 VENV := .venv
 # `make run` without STRIPE_SECRET_KEY serves card payments from the project's fake Stripe on this port.
 FAKE_STRIPE_PORT ?= 12111
+# `make run PORT=8001` serves the shop on another port; SHOP_BASE_URL (links in emails) and the fake Stripe's
+# webhooks follow it.
+PORT ?= 8000
 PY := $(VENV)/bin/python
 export DATABASE_URL_TEST ?= postgres://postgres:postgres@127.0.0.1:5432/comptoir
 
@@ -22,18 +25,28 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# make run's web server and job runner share one page cache, kept in the SQLite database itself, so stock released
+# by a job shows at once on the pages the web server cached (CACHE_URL in the environment overrides it).
+run: export CACHE_URL ?= dbcache://comptoir_cache
 run: $(VENV)/.installed-run
+	@scripts/ensure-secret-key.sh
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "comptoir is at http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/, admin / admin)"
+	@echo "comptoir is at http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/, admin / admin)"
+	@echo "Periodic jobs (outbox sweep, unpaid card orders, refunds, reminders, backorders, customer scores) run beside it: http://127.0.0.1:$(PORT)/admin/jobs/jobrun/"
 	@if [ -z "$$STRIPE_SECRET_KEY" ]; then echo "Card payments go to the local fake Stripe: card 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined."; fi
-	@if [ -n "$$STRIPE_SECRET_KEY" ]; then exec $(PY) manage.py runserver 127.0.0.1:8000; fi; \
-	export STRIPE_SECRET_KEY=sk_test_comptoir_demo STRIPE_WEBHOOK_SECRET=whsec_comptoir_demo \
-	       STRIPE_API_BASE=http://127.0.0.1:$(FAKE_STRIPE_PORT); \
-	$(PY) manage.py fake_stripe --port $(FAKE_STRIPE_PORT) --webhook-url http://127.0.0.1:8000/payments/stripe/webhook/ & \
-	fake=$$!; trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@export SHOP_BASE_URL=$${SHOP_BASE_URL:-http://127.0.0.1:$(PORT)}; pids=; \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+	  export STRIPE_SECRET_KEY=sk_test_comptoir_demo STRIPE_WEBHOOK_SECRET=whsec_comptoir_demo \
+	         STRIPE_API_BASE=http://127.0.0.1:$(FAKE_STRIPE_PORT); \
+	  $(PY) manage.py fake_stripe --port $(FAKE_STRIPE_PORT) \
+	    --webhook-url http://127.0.0.1:$(PORT)/payments/stripe/webhook/ & pids=$$!; \
+	fi; \
+	$(PY) manage.py run_jobs & pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core (accessibility checks injected into the browser tests) comes from the npm registry.
 node_modules/.installed: package.json package-lock.json
@@ -41,9 +54,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The whole suite twice: on PostgreSQL (what a production shop runs) and on SQLite (what `make run` and everyone
+# trying comptoir first runs). On SQLite only tests marked `postgres` or `concurrency` (row-lock races, full-text
+# search) are skipped, and each run prints how many. `make test TEST_DATABASES=sqlite` runs one of them.
+TEST_DATABASES ?= postgres sqlite
 test: $(VENV)/.installed-dev node_modules/.installed
 	scripts/ensure-services.sh
-	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@failed=; for db in $(TEST_DATABASES); do \
+	  case $$db in \
+	    postgres) url=$(DATABASE_URL_TEST) ;; \
+	    sqlite) url=sqlite:///$(CURDIR)/.test-db.sqlite3 ;; \
+	    *) echo "TEST_DATABASES: postgres and/or sqlite, not $$db" >&2; exit 2 ;; \
+	  esac; \
+	  echo "=== The test suite on $$db ==="; \
+	  DATABASE_URL=$$url REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/pytest $(PYTEST_ARGS) || failed="$$failed $$db"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "=== FAILED on:$$failed ===" >&2; exit 1; fi; echo "=== Passed on: $(TEST_DATABASES) ==="
 
 bench: $(VENV)/.installed-dev
 	scripts/ensure-services.sh

@@ -80,6 +80,25 @@ def _fake_stripe_server():
 
 
 @pytest.fixture
+def staff_in(django_user_model):
+    """staff_in("Warehouse"): a new staff member (is_staff) in that ready-made group (staff.roles), whose password is
+    STAFF_PASSWORD; its username is the group's name in lower case with dashes."""
+    from django.contrib.auth.models import Group
+    from django.utils.text import slugify
+
+    def make(group_name, *, username=None):
+        user = django_user_model.objects.create_user(username or slugify(group_name), password=STAFF_PASSWORD,
+                                                     is_staff=True)
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make
+
+
+STAFF_PASSWORD = "staff-pw-123"
+
+
+@pytest.fixture
 def stripe_fake(settings, _fake_stripe_server):
     """Card payment on, pointed at the fake Stripe (emptied); events are recorded, not posted."""
     _fake_stripe_server.reset()
@@ -87,6 +106,8 @@ def stripe_fake(settings, _fake_stripe_server):
     settings.STRIPE_SECRET_KEY = "sk_test_comptoir"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_comptoir"
     settings.STRIPE_API_BASE = _fake_stripe_server.api_base
+    # As shop/settings.py does for STRIPE_API_BASE: forms may lead to the fake's payment page (CSP form-action).
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", _fake_stripe_server.api_base]}
     yield _fake_stripe_server
     _fake_stripe_server.webhook_url = None
 
@@ -97,3 +118,32 @@ def stripe_fake_live(stripe_fake, live_server):
     stripe_fake.webhook_url = live_server.url + "/payments/stripe/webhook/"
     yield stripe_fake
     stripe_fake.webhook_url = None
+
+
+POSTGRES_ONLY = "needs PostgreSQL: row locks, full-text search or trigram similarity"
+
+
+def _on_postgres() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite, tests marked `postgres` or `concurrency` are skipped with one reason, counted at the end."""
+    if _on_postgres():
+        return
+    skip = pytest.mark.skip(reason=POSTGRES_ONLY)
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("concurrency"):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from django.conf import settings
+
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres_only = sum(1 for report in skipped if POSTGRES_ONLY in str(report.longrepr))
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    terminalreporter.write_line(
+        f"Database: {engine}. Skipped: {len(skipped)}, of which {postgres_only} because each {POSTGRES_ONLY}.")

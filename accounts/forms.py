@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,20 @@ class ProfileForm(forms.Form):
 
     def clean_phone_alt(self):
         return canadian_phone(self.cleaned_data["phone_alt"])
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up (email and password twice) with the customer's name first, so the shop greets them by it
+    (allauth's adapter.save_user stores first_name and last_name on the user)."""
+
+    first_name = text(_("First name"), 150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = text(_("Last name"), 150, required=False, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the labels say it; the shop's forms have no placeholders
+            field.widget.attrs.pop("placeholder", None)
 
 
 class AddressForm(forms.ModelForm):

@@ -9,6 +9,7 @@ import http.client
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -133,6 +134,10 @@ def database_create() -> None:
         conn.close()
 
 
+# DEBUG is off, as in production, so the settings want a key of their own: one per benchmark run.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def django_env(cache_url: str) -> dict[str, str]:
     """The environment of every Django process of the benchmark: explicit, so a .env file cannot change it."""
     return {
@@ -142,6 +147,7 @@ def django_env(cache_url: str) -> dict[str, str]:
         "CACHE_URL": cache_url,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECRET_KEY": BENCH_SECRET_KEY,
     }
 
 

@@ -10,6 +10,7 @@ search page, each timed, and its SQL queries counted. Prints p50/p95/max millise
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -74,6 +75,7 @@ def django_setup(url: str) -> None:
         "DATABASE_URL": url,
         "CACHE_URL": "locmemcache://bench-search",
         "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # DEBUG off wants a key of its own
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Static URLs without collectstatic's manifest: this measures the search, not the static files.
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -102,17 +102,6 @@ LOCATIONS = [
      "opening_hours": "Mon–Sat 10:00–18:00"},
 ]
 
-STAFF_GROUPS = {
-    "Store staff": ["inventory.view_stock", "inventory.add_stockmovement", "inventory.view_stockmovement",
-                    "inventory.view_stocklocation", "catalog.view_product", "catalog.view_productvariant"],
-    "Catalogue managers": ["catalog.add_product", "catalog.change_product", "catalog.view_product",
-                           "catalog.add_productvariant", "catalog.change_productvariant", "catalog.view_productvariant",
-                           "catalog.add_productimage", "catalog.change_productimage", "catalog.delete_productimage",
-                           "catalog.add_category", "catalog.change_category", "catalog.view_category",
-                           "inventory.view_stock", "inventory.view_stockmovement"],
-}
-
-
 def demo_image(text: str, *, size: int = 800) -> ContentFile:
     """A plain picture with the product's initials on a colour drawn from its name."""
     hue = int(hashlib.sha1(text.encode()).hexdigest()[:4], 16) / 0xFFFF
@@ -168,13 +157,9 @@ def categories_seed() -> dict[str, Category]:
 
 
 def staff_seed() -> list[str]:
-    """Groups by role, and demo accounts. Returns lines describing the accounts created."""
+    """Demo accounts. Returns lines describing the accounts created. The groups by role exist in every database
+    after `migrate` (the staff app); the counter clerk joins "Store staff"."""
     created = []
-    for group_name, codenames in STAFF_GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        perms = [Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1])
-                 for c in codenames]
-        group.permissions.set(perms)
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.com", "admin")

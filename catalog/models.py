@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=120)
@@ -99,9 +101,7 @@ class ProductVariant(models.Model):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     size = models.CharField(_("size"), max_length=40, blank=True)
     colour = models.CharField(_("colour"), max_length=40, blank=True)
-    price = models.DecimalField(
-        _("price (CAD)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
-    )
+    price = MoneyField(_("price (CAD)"), validators=[MinValueValidator(Decimal("0.00"))])
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     length_cm = models.DecimalField(_("length (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
     width_cm = models.DecimalField(_("width (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))

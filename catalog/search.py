@@ -14,8 +14,8 @@ match comes before a description-only match), then by spelling similarity; ties 
 Every test in the WHERE clause is answered from an index (GIN on each vector, migration 0006) or from the ids found
 by one small query first (_other_matches); see bench/search.py for the timings on 5,000 products.
 
-On other databases (the embedded SQLite set-up) the search is a plain case-insensitive `contains` on names,
-descriptions and SKUs, ordered by name.
+On other databases (the embedded SQLite set-up) the search is a plain case-insensitive `contains` of every word on
+names, descriptions, SKUs and category names, ordered by name.
 """
 
 import difflib
@@ -290,15 +290,19 @@ def _postgres_search(products: QuerySet, query: str, language: str, tree: Catego
     )
 
 
-def _plain_search(products: QuerySet, query: str) -> QuerySet:
-    """Without Postgres: every word of the query in the name, description or an active SKU."""
+def _plain_search(products: QuerySet, query: str, tree: CategoryTree) -> QuerySet:
+    """Without Postgres: every word of the query in the name, description, an active SKU or the name of the
+    product's category or of one above it (the cached tree holds the names: no query for that)."""
     for word in query.split()[:10]:
         sku = Exists(ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True, sku__icontains=word))
+        categories = {c for node in tree.by_id.values() if word.casefold() in node.name.casefold()
+                      for c in tree.descendant_ids(node.id)}
         products = products.filter(
             Q(name_en__icontains=word)
             | Q(name_fr__icontains=word)
             | Q(description_en__icontains=word)
             | Q(description_fr__icontains=word)
+            | Q(category_id__in=sorted(categories))
             | sku
         )
     return products.annotate(matched=Value(True, output_field=BooleanField()))
@@ -315,7 +319,7 @@ def products_search(*, query: str, filters: SearchFilters, tree: CategoryTree, l
         products = products.annotate(matched=Value(True, output_field=BooleanField()))
         return _ordered(products, filters.sort, relevance=(), language=language)
     if connection.vendor != "postgresql":
-        return _ordered(_plain_search(products, query), filters.sort, relevance=(), language=language)
+        return _ordered(_plain_search(products, query, tree), filters.sort, relevance=(), language=language)
     return _ordered(
         _postgres_search(products, query, language, tree),
         filters.sort,

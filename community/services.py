@@ -181,13 +181,13 @@ def _answers_publish_locked(*, answers, user) -> None:
 
 
 def answer_post(*, question: ProductQuestion, user, text: str, language: str) -> ProductAnswer:
-    """An answer to a question. A staff member's answer is the shop's answer and is published at once; a
-    customer's waits for moderation."""
-    is_staff = bool(user.is_staff)
+    """An answer to a question. A moderator's answer (community.change_productanswer) is the shop's answer and is
+    published at once; anyone else's, staff or customer, waits for moderation."""
+    from_shop = user.has_perm("community.change_productanswer")
     with transaction.atomic():
         answer = ProductAnswer.objects.create(question=question, author=user, text=text, language=language,
-                                              is_staff_answer=is_staff)
-        if is_staff:
+                                              is_staff_answer=from_shop)
+        if from_shop:
             answer = ProductAnswer.objects.select_for_update().select_related("question__product").get(pk=answer.pk)
             _answers_publish_locked(answers=[answer], user=user)
     return answer

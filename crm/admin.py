@@ -101,7 +101,7 @@ class ContactAdmin(admin.ModelAdmin):
     change_list_template = "admin/crm/contact/change_list.html"
     fieldsets = [
         (None, {"fields": ["kind", "is_company", "name", "company", "user", "email", "phone", "city", "province",
-                           "language", "notes"]}),
+                           "postal_code", "province_chosen", "language", "notes"]}),
         (_("Profile (kept only with profiling consent)"), {"fields": ["birth_year", "gender", "interests"],
                                                             "classes": ["collapse"]}),
         (_("Record"), {"fields": ["created_at", "updated_at", "erased_at"], "classes": ["collapse"]}),

@@ -26,6 +26,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["birth_year", "gender", "province", "interests"]
+        help_texts = {"province": _("Where you live. An order delivered to another province will not change it.")}
 
 
 class EraseForm(forms.Form):

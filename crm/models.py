@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
 from orders.models import Province
 
 
@@ -48,8 +49,14 @@ class Contact(models.Model):
                                 related_name="contact", on_delete=models.SET_NULL)
     email = models.EmailField(_("email"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The address of the customer's latest order (crm.services.contacts), unless they chose their province.
     city = models.CharField(_("city"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=2, choices=Province.choices, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    province_chosen = models.BooleanField(
+        _("province chosen by the customer"), default=False,
+        help_text=_("Set when the customer gives their province in their profile: an order delivered to another "
+                    "province then leaves the address alone. Otherwise each order updates it."))
     language = models.CharField(_("language"), max_length=8, default="en")
     # Optional profile data, kept only with the contact's "profiling" consent (R8, M1).
     birth_year = models.PositiveIntegerField(_("birth year"), null=True, blank=True,
@@ -165,7 +172,7 @@ class CustomerScore(models.Model):
     frequency = models.PositiveSmallIntegerField(_("frequency (1-5)"))
     monetary = models.PositiveSmallIntegerField(_("monetary (1-5)"))
     orders = models.PositiveIntegerField(_("orders"))
-    revenue = models.DecimalField(_("revenue (CAD)"), max_digits=12, decimal_places=2)
+    revenue = MoneyField(_("revenue (CAD)"))
     last_order_on = models.DateField(_("last order"))
     usual_interval_days = models.PositiveIntegerField(_("usual days between orders"), null=True, blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, db_index=True)

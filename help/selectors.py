@@ -4,9 +4,10 @@ faq_search runs Postgres full-text search in the active language's configuration
 entry's question (weight A) and answer (weight B) in that language, French falling back to the English text like
 modeltranslation does; websearch_to_tsquery accepts anything a visitor types. Snippets come from ts_headline with
 private-use sentinels around the matches: the text is escaped first, then only the sentinels become <mark> tags.
-Other databases (SQLite in `make run`) fall back to a case-insensitive substring match.
+Other databases (SQLite in `make run`) fall back to a case-insensitive match of every word, highlighted too.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -111,14 +112,30 @@ def faq_search(*, query: str, language: str, limit: int = 20) -> list[FaqHit]:
                    snippet_html=_highlighted(entry.answer_headline), rank=entry.rank) for entry in found]
 
 
+def _marked(text: str, words: list[str]) -> SafeString:
+    """The text escaped, each case-insensitive occurrence of a word wrapped in <mark>."""
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    return _highlighted(pattern.sub(lambda match: f"{_START}{match.group(0)}{_STOP}", text))
+
+
 def _search_substring(*, entries, query: str, language: str, limit: int) -> list[FaqHit]:
+    """Without Postgres: entries holding every word of the query (case-insensitive), in the question or the answer
+    shown in this language; the words are highlighted, as on Postgres. No stemming and no ranking."""
+    words = [word for word in re.findall(r"\w+", query) if len(word) > 1][:10] or [query]
     fields = ["question_en", "answer_en"] + (["question_fr", "answer_fr"] if language == "fr" else [])
-    matches = Q()
-    for field in fields:
-        matches |= Q(**{f"{field}__icontains": query})
-    found = entries.filter(matches)[:limit]
-    return [FaqHit(entry=entry, question_html=escape(entry.question),
-                   snippet_html=escape(Truncator(entry.answer).words(35)), rank=0.0) for entry in found]
+    for word in words:
+        matches = Q()
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": word})
+        entries = entries.filter(matches)
+    return [FaqHit(entry=entry, question_html=_marked(_shown(entry, "question", language), words),
+                   snippet_html=_marked(Truncator(_shown(entry, "answer", language)).words(35), words), rank=0.0)
+            for entry in entries[:limit]]
+
+
+def _shown(entry: FaqEntry, field: str, language: str) -> str:
+    """The field's text in `language`, French falling back to English (as _text does in SQL)."""
+    return (language == "fr" and getattr(entry, f"{field}_fr")) or getattr(entry, f"{field}_en") or ""
 
 
 def stores_for_contact() -> QuerySet[StockLocation]:

@@ -3,13 +3,17 @@
 Authentication: ``Authorization: Bearer <key>`` with a key created in the admin (Inventory › API tokens); the
 request acts as the token's staff user, who needs the permission to record stock movements.
 
-- ``POST /api/v1/stock/movements/`` records an in-store sale, a return or a receipt. Send an ``Idempotency-Key``
-  header (any unique string up to 64 characters, e.g. the till's receipt line id): a retried request with the same
-  key is recorded once and answers with the movement already recorded.
+- ``POST /api/v1/stock/movements/`` records an in-store sale, a return or a receipt. The ``Idempotency-Key``
+  header is required (a unique string of up to 64 printable ASCII characters, e.g. the till's receipt line id;
+  400 without it): a retried request with the same key and the same body is recorded once and answers 200 with
+  the movement already recorded; the same key with a different body (or from another user) answers 422 and
+  records nothing.
 - ``GET /api/v1/stock/<sku>/`` gives the SKU's stock per location and what is available online.
 """
 
+import hashlib
 import json
+import re
 from functools import wraps
 
 from django.db import IntegrityError
@@ -74,26 +78,49 @@ def _movement_json(movement: StockMovement) -> dict:
     }
 
 
-def _already_recorded(key: str):
-    if not key:
+# What a till may send as Idempotency-Key: printable ASCII (it is compared and stored as it is).
+_IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]+")
+
+
+def _fingerprint(user, payload: dict) -> str:
+    """Who sent the request and what it says, independent of the JSON's key order and spacing."""
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{user.pk}\n{body}".encode()).hexdigest()
+
+
+def _replay(key: str, fingerprint: str):
+    """The answer to a request whose key was already used: the recorded movement (200) when the request is the same
+    one again, 422 when it is another request; None when the key is new."""
+    done = StockMovement.objects.select_related("variant", "location").filter(idempotency_key=key).first()
+    if done is None:
         return None
-    return StockMovement.objects.select_related("variant", "location").filter(idempotency_key=key).first()
+    # Movements recorded before fingerprints were kept have none: they answer as before.
+    if done.request_fingerprint and done.request_fingerprint != fingerprint:
+        return _error(422, _("This Idempotency-Key was already used for a different request, so nothing was "
+                             "recorded. Send a new key for a new movement."))
+    return JsonResponse(_movement_json(done), status=200)
 
 
 @require_POST
 @token_required(RECORD_PERMISSION)
 def movement_create(request):
     key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return _error(400, _("The Idempotency-Key header is required: a unique id for this movement, such as the "
+                             "till's receipt line, so that a retried request is recorded once."))
     if len(key) > 64:
         return _error(400, _("The Idempotency-Key header may be 64 characters at most."))
-    if (done := _already_recorded(key)) is not None:
-        return JsonResponse(_movement_json(done), status=200)
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        return _error(400, _("The Idempotency-Key header may hold only printable ASCII characters."))
     try:
         payload = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         return _error(400, _("The body must be JSON."))
     if not isinstance(payload, dict):
         return _error(400, _("The body must be a JSON object."))
+    fingerprint = _fingerprint(request.user, payload)
+    if (answer := _replay(key, fingerprint)) is not None:
+        return answer
     form = ApiMovementForm({k: v for k, v in payload.items() if isinstance(v, str | int) and not isinstance(v, bool)})
     if not form.is_valid():
         return _error(400, _("Some fields are not valid."), fields=form.errors.get_json_data())
@@ -101,13 +128,13 @@ def movement_create(request):
     try:
         movement = RECORDERS[data["kind"]](
             variant=data["sku"], location=data["location"], quantity=data["quantity"], user=request.user,
-            reason=data["reason"], reference=data["reference"], idempotency_key=key,
+            reason=data["reason"], reference=data["reference"], idempotency_key=key, request_fingerprint=fingerprint,
         )
     except services.InsufficientStock as error:
         return _error(409, str(error), available=error.shortages.get(data["sku"].pk, 0))
     except IntegrityError:  # the same key, sent twice at the same moment: the other request recorded it
-        if (done := _already_recorded(key)) is not None:
-            return JsonResponse(_movement_json(done), status=200)
+        if (answer := _replay(key, fingerprint)) is not None:
+            return answer
         raise
     if data["kind"] == "receipt":
         from shipping.services.backinstock import restock_after_commit

@@ -133,6 +133,8 @@ class StockMovement(models.Model):
         _("idempotency key"), max_length=64, blank=True, editable=False,
         help_text=_("Sent by a point-of-sale system so that a retried request is recorded once."),
     )
+    # SHA-256 of who sent the API request and its body: the same key with another request is refused (422).
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -61,7 +61,7 @@ def _locked_stock(variant: ProductVariant, location: StockLocation) -> Stock:
 
 
 def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, reason="", reference="",
-           transfer_id=None, idempotency_key="") -> StockMovement:
+           transfer_id=None, idempotency_key="", request_fingerprint="") -> StockMovement:
     """Write one change to a locked stock row and its ledger line. Caller holds the row lock."""
     Stock.objects.filter(pk=stock.pk).update(
         on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
@@ -81,6 +81,7 @@ def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, 
         reference=reference[:64],
         transfer_id=transfer_id,
         idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint,
         created_by=user if user is not None and user.is_authenticated else None,
     )
     return movement
@@ -98,12 +99,12 @@ def _refresh_pages_on_commit(variant_ids) -> None:
 
 @transaction.atomic
 def stock_receive(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
-                  reference="", idempotency_key="") -> StockMovement:
+                  reference="", idempotency_key="", request_fingerprint="") -> StockMovement:
     """Goods received from a supplier."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
     movement = _apply(stock, kind=Kind.RECEIPT, on_hand_delta=quantity, user=user, reason=reason,
-                      reference=reference, idempotency_key=idempotency_key)
+                      reference=reference, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint)
     _refresh_pages_on_commit([variant.pk])
     return movement
 
@@ -144,7 +145,7 @@ def stock_receive_many(*, lines, user=None, reason="", reference="") -> int:
 
 @transaction.atomic
 def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None,
-                        reason="", reference="", idempotency_key="") -> StockMovement:
+                        reason="", reference="", idempotency_key="", request_fingerprint="") -> StockMovement:
     """A sale at a store's counter: the units leave the shelf and are no longer sellable online."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
@@ -158,19 +159,19 @@ def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, qua
             ) % {"count": stock.available, "sku": variant.sku, "location": location.name},
         )
     movement = _apply(stock, kind=Kind.IN_STORE_SALE, on_hand_delta=-quantity, user=user, reason=reason,
-                      reference=reference, idempotency_key=idempotency_key)
+                      reference=reference, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint)
     _refresh_pages_on_commit([variant.pk])
     return movement
 
 
 @transaction.atomic
 def stock_return(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None, reason="",
-                 reference="", idempotency_key="") -> StockMovement:
+                 reference="", idempotency_key="", request_fingerprint="") -> StockMovement:
     """Goods brought back in sellable condition go back on the shelf."""
     _require_positive(quantity)
     stock = _locked_stock(variant, location)
     movement = _apply(stock, kind=Kind.RETURN, on_hand_delta=quantity, user=user, reason=reason,
-                      reference=reference, idempotency_key=idempotency_key)
+                      reference=reference, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint)
     _refresh_pages_on_commit([variant.pk])
     return movement
 

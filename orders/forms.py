@@ -5,7 +5,7 @@ from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeliveryMethod, Order, Province
-from .services.cart import MAX_QUANTITY
+from .services.cart import BIGINT_MAX, MAX_QUANTITY
 
 # First letter of a Canadian postal code -> the provinces it serves (Canada Post's forward sortation areas).
 POSTAL_PREFIXES = {
@@ -17,7 +17,7 @@ POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGH
 
 
 class AddToCartForm(forms.Form):
-    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    variant = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1,
         error_messages={"invalid": _("Enter a whole number of items.")},
@@ -25,7 +25,7 @@ class AddToCartForm(forms.Form):
 
 
 class CartLineForm(forms.Form):
-    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    variant = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY,
         error_messages={"invalid": _("Enter a whole number of items.")},
@@ -33,7 +33,7 @@ class CartLineForm(forms.Form):
 
 
 class RemoveFromCartForm(forms.Form):
-    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    variant = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
 
 
 def delivery_option_label(option, language: str) -> str:

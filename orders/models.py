@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.money import MoneyField
 
 
 class Province(models.TextChoices):
@@ -107,9 +107,9 @@ class DeliveryMethod(models.Model):
     carrier = models.ForeignKey("shipping.Carrier", verbose_name=_("carrier"), null=True, blank=True,
                                 related_name="methods", on_delete=models.PROTECT)
     level = models.CharField(_("service level"), max_length=20, choices=Level.choices, blank=True)
-    price = models.DecimalField(_("price (CAD)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
-    handling_fee = models.DecimalField(
-        _("handling and packaging fee (CAD)"), **MONEY, default=Decimal("0"),
+    price = MoneyField(_("price (CAD)"), validators=[MinValueValidator(Decimal("0"))])
+    handling_fee = MoneyField(
+        _("handling and packaging fee (CAD)"), default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     pickup_location = models.ForeignKey(
@@ -189,12 +189,12 @@ class Order(models.Model):
         help_text=_("Set when something about the payment needs a person (amount mismatch, paid after expiry). "
                     "Clear it once handled."),
     )
-    subtotal = models.DecimalField(_("items"), **MONEY)
-    shipping = models.DecimalField(_("shipping"), **MONEY)
-    handling = models.DecimalField(_("handling and packaging"), **MONEY)
-    discount = models.DecimalField(_("discounts"), **MONEY, default=Decimal("0"))
-    tax_total = models.DecimalField(_("taxes"), **MONEY)
-    total = models.DecimalField(_("total"), **MONEY)
+    subtotal = MoneyField(_("items"))
+    shipping = MoneyField(_("shipping"))
+    handling = MoneyField(_("handling and packaging"))
+    discount = MoneyField(_("discounts"), default=Decimal("0"))
+    tax_total = MoneyField(_("taxes"))
+    total = MoneyField(_("total"))
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -244,9 +244,9 @@ class OrderLine(models.Model):
     variant = models.ForeignKey("catalog.ProductVariant", related_name="order_lines", on_delete=models.PROTECT)
     sku = models.CharField(_("SKU"), max_length=64)
     name = models.CharField(_("product"), max_length=250)
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    unit_price = MoneyField(_("unit price"))
     quantity = models.PositiveIntegerField(_("quantity"))
-    line_total = models.DecimalField(_("line total"), **MONEY)
+    line_total = MoneyField(_("line total"))
     backordered = models.PositiveIntegerField(_("backordered"), default=0,
                                               help_text=_("Units not in stock when ordered, held as stock arrives."))
 
@@ -265,8 +265,8 @@ class OrderTaxLine(models.Model):
     order = models.ForeignKey(Order, related_name="tax_lines", on_delete=models.CASCADE)
     name = models.CharField(_("tax"), max_length=20)
     rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
-    base = models.DecimalField(_("taxed amount"), **MONEY)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    base = MoneyField(_("taxed amount"))
+    amount = MoneyField(_("amount"))
 
     class Meta:
         ordering = ["pk"]

@@ -25,7 +25,7 @@ from shipping.services.rates import (
     unserved_text,
 )
 
-from .access import order_for_request
+from .access import CHANGE_ORDER, order_for_request, order_is_customers, order_may, order_page_url
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
 from .models import Cart, DeliveryMethod, Order, Province
 from .services import cart as cart_services
@@ -230,15 +230,24 @@ def checkout_place(request):
 
 
 def order_detail(request, number):
+    """The order's page: its customer sees all of it; staff see the parts their permissions name (the invoice and
+    payments with payments.view_invoice, shipments with shipping.view_shipment, returns with
+    returns.view_returnrequest) and may pay or cancel it only with orders.change_order."""
     order = order_for_request(request, number)
     money = order_money(order=order)
+    may_act = order_may(request, order, CHANGE_ORDER)
     return render(request, "orders/order_detail.html", {
         "order": order,
         "lines": order.lines.all(),
         "tax_lines": order.tax_lines.all(),
         "events": order.events.all(),
         "token": request.GET.get("t", ""),
-        "can_cancel": order.status == Order.Status.RECEIVED,
+        "may_act": may_act,
+        "can_cancel": may_act and order.status == Order.Status.RECEIVED,
+        "shows_money": order_may(request, order, "payments.view_invoice"),
+        "shows_shipments": order_may(request, order, "shipping.view_shipment"),
+        "shows_returns": order_may(request, order, "returns.view_returnrequest"),
+        "may_return": order_may(request, order, "returns.add_returnrequest"),
         "money": money,
         "shipments": order.shipments.select_related("carrier").prefetch_related("lines__order_line"),
         "returns": order.returns.prefetch_related("lines__order_line"),
@@ -249,7 +258,10 @@ def order_detail(request, number):
 
 @require_POST
 def order_cancel(request, number):
-    order = order_for_request(request, number)
+    """The customer cancels their order while it is only received; so may staff holding orders.change_order (the
+    timeline says the shop cancelled it). Everyone else: 404, or 403 for staff who may only see it."""
+    order = order_for_request(request, number, permission=CHANGE_ORDER)
+    by_customer = order_is_customers(request, order)
     if order.status != Order.Status.RECEIVED:
         messages.error(request, _("This order is already being handled; please contact us to change it."))
     elif order.payment_method == Order.PaymentMethod.CARD and not card_sessions_close(order=order):
@@ -258,10 +270,11 @@ def order_cancel(request, number):
     else:
         try:
             order_transition(order=order, to=Order.Status.CANCELLED, user=request.user,
-                             note=_("Cancelled by the customer"))
+                             note=_("Cancelled by the customer") if by_customer else _("Cancelled by the shop"))
         except TransitionNotAllowed as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Your order %(number)s is cancelled.") % {"number": order.number})
-    return redirect(order.get_absolute_url())
+            done = _("Your order %(number)s is cancelled.") if by_customer else _("Order %(number)s is cancelled.")
+            messages.success(request, done % {"number": order.number})
+    return redirect(order_page_url(request, order))
 

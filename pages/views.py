@@ -4,9 +4,10 @@ from django.shortcuts import render
 from . import selectors
 
 
-def _preview(request) -> bool:
-    """Staff see unpublished pages (with a notice) before they go live."""
-    return request.user.is_active and request.user.is_staff
+def _preview(request, permission: str) -> bool:
+    """Staff who may see this kind of content in the admin see it unpublished too (with a notice) before it goes
+    live; being staff alone is not enough."""
+    return request.user.has_perm(permission)
 
 
 def stores(request):
@@ -19,7 +20,7 @@ def about(request):
 
 
 def page_detail(request, slug):
-    page = selectors.page_visible(slug=slug, preview=_preview(request))
+    page = selectors.page_visible(slug=slug, preview=_preview(request, "pages.view_page"))
     return render(request, "pages/page_detail.html", {"page": page})
 
 
@@ -28,7 +29,7 @@ def news_list(request):
 
 
 def news_detail(request, slug):
-    item = selectors.news_visible(slug=slug, preview=_preview(request))
+    item = selectors.news_visible(slug=slug, preview=_preview(request, "pages.view_newsitem"))
     return render(request, "pages/news_detail.html", {"item": item})
 
 

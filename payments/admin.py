@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.templatetags.shop_tags import money
+from core.money import money_value
 from shop.admin_base import ReadOnlyAdmin
 
-from .models import MONEY, ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent
+from .models import ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent, balance_expression
 from .services import PaymentError
 from .services.invoices import account_outstanding
 from .services.received import payment_record
@@ -49,8 +51,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # What each account owes, in the list's one query (the same sum as account_outstanding).
         open_invoices = Q(invoices__status=Invoice.Status.OPEN)
-        owed = Coalesce(Sum(F("invoices__amount") - F("invoices__amount_paid"), filter=open_invoices), Value(ZERO),
-                        output_field=DecimalField(**MONEY))
+        owed = Coalesce(Sum(balance_expression("invoices__"), filter=open_invoices), money_value(ZERO))
         return super().get_queryset(request).annotate(owed_total=owed)
 
     def _owed(self, obj):
@@ -167,7 +168,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def record_payment_view(self, request, pk):
         invoice = get_object_or_404(Invoice.objects.select_related("order"), pk=pk)
         if not self.has_change_permission(request, invoice):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = PaymentRecordForm(request.POST or None, initial={"amount": invoice.balance})
         if request.method == "POST" and form.is_valid():
             try:
@@ -234,8 +235,8 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def refund_view(self, request, pk):
         payment = get_object_or_404(Payment.objects.select_related("order"), pk=pk)
-        if not self.has_change_permission(request, payment):
-            return redirect("admin:index")
+        if not (self.has_change_permission(request, payment) and request.user.has_perm("payments.add_refund")):
+            raise PermissionDenied
         left = payment.refundable()
         form = RefundForm(request.POST or None, initial={"amount": left})
         if request.method == "POST" and form.is_valid():

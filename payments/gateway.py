@@ -5,6 +5,7 @@ Stripe library becomes GatewayError; nothing here touches the database.
 """
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +17,8 @@ from django.conf import settings
 
 CURRENCY = "cad"
 HTTP_TIMEOUT_SECONDS = 10
+# A webhook signature dated more than this before or after our clock is refused (Stripe's library checks only
+# the past: a signature dated in the future would otherwise stay replayable for as long as it says).
 WEBHOOK_TOLERANCE_SECONDS = 300
 _CENT = Decimal("0.01")
 
@@ -32,8 +35,16 @@ class GatewayError(Exception):
         self.retryable = retryable
 
 
-class SignatureInvalid(Exception):
-    """A webhook whose Stripe-Signature is missing, wrong or too old, or whose body is not a JSON event."""
+class WebhookRefused(Exception):
+    """A webhook call the shop does not act on. str() is safe to log."""
+
+
+class SignatureInvalid(WebhookRefused):
+    """A webhook whose Stripe-Signature is missing or wrong, or dated too far from now (past or future)."""
+
+
+class EventMalformed(WebhookRefused):
+    """A correctly signed webhook whose body is not the shape of a Stripe event the shop reads."""
 
 
 @dataclass(frozen=True)
@@ -158,18 +169,72 @@ def refund_create(*, payment_intent: str, amount: Decimal, idempotency_key: str,
 
 
 def event_verify(*, payload: bytes, signature: str) -> dict:
-    """The webhook event in `payload` once its Stripe-Signature header checks out against our webhook secret."""
+    """The webhook event in `payload` once its Stripe-Signature header checks out against our webhook secret.
+    Raises SignatureInvalid (not from Stripe, or not now) or EventMalformed (signed, but not an event we can read)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise SignatureInvalid("No webhook secret is configured.")
     try:
         stripe.WebhookSignature.verify_header(payload, signature, secret, WEBHOOK_TOLERANCE_SECONDS)
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError) as exc:
+    except stripe.SignatureVerificationError as exc:
         raise SignatureInvalid(str(exc)) from exc
-    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-        raise SignatureInvalid("The payload is not a Stripe event.")
+    timestamp = _signature_timestamp(signature)
+    if timestamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise SignatureInvalid(f"Timestamp {timestamp} is in the future, outside the tolerance zone.")
+    try:
+        event = json.loads(payload)
+    except ValueError as exc:
+        raise EventMalformed(f"The body is not JSON: {exc}") from exc
+    if problem := _event_problem(event, payload):
+        raise EventMalformed(problem)
     return event
+
+
+def _signature_timestamp(header: str) -> int:
+    """The t= of a Stripe-Signature header that verify_header accepted (so it has exactly one, an integer)."""
+    for item in header.split(","):
+        key, _sep, value = item.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise SignatureInvalid("No timestamp in the signature.")
+
+
+# The fields of the event's object that payments.services.card reads, with the JSON types Stripe sends them as
+# (None: the field may be null or absent). Other event types are acknowledged and ignored, so only their envelope
+# is checked.
+_STR, _INT, _DICT = (str, type(None)), (int, type(None)), (dict, type(None))
+_OBJECT_FIELDS = {
+    "checkout.session.": {"id": (str,), "payment_status": _STR, "amount_total": _INT, "currency": _STR,
+                          "payment_intent": _STR, "metadata": _DICT},
+    "payment_intent.": {"id": (str,), "amount": _INT, "amount_received": _INT, "currency": _STR,
+                        "metadata": _DICT, "last_payment_error": _DICT},
+}
+
+
+def _event_problem(event: Any, payload: bytes) -> str:
+    """Why `event` is not an event the shop can read, or "" when it is."""
+    if not isinstance(event, dict):
+        return f"The body is a JSON {type(event).__name__}, not an object."
+    if b"\\u0000" in payload:
+        return "The body holds a NUL character."
+    for field, limit in (("id", 255), ("type", 100)):
+        value = event.get(field)
+        if not isinstance(value, str) or not value or len(value) > limit:
+            return f"The event's {field!r} is not a string of 1 to {limit} characters."
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "The event has no data.object, or it is not an object."
+    obj = data["object"]
+    for prefix, fields in _OBJECT_FIELDS.items():
+        if event["type"].startswith(prefix):
+            for field, types in fields.items():
+                value = obj.get(field)
+                if not isinstance(value, types) or isinstance(value, bool):
+                    return f"data.object.{field} of a {event['type']} event is a {type(value).__name__}."
+            error = obj.get("last_payment_error") or {}
+            if not isinstance(error.get("message"), _STR):
+                return "data.object.last_payment_error.message is not a string."
+    return ""
 
 
 def _client() -> stripe.StripeClient:

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.money import MoneyField
+
 ZERO = Decimal("0.00")
 
 
@@ -34,7 +35,7 @@ class CreditAccount(models.Model):
         on_delete=models.PROTECT,
     )
     company_name = models.CharField(_("company"), max_length=200)
-    credit_limit = models.DecimalField(_("credit limit (CAD)"), **MONEY)
+    credit_limit = MoneyField(_("credit limit (CAD)"))
     terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30,
                                              help_text=_("Invoices are due this many days after the order."))
     is_active = models.BooleanField(_("may order on account"), default=True)
@@ -51,6 +52,12 @@ class CreditAccount(models.Model):
         return self.company_name
 
 
+def balance_expression(prefix: str = "") -> models.Expression:
+    """An invoice's balance in SQL (the same as Invoice.balance); `prefix` reaches it through a relation."""
+    return (F(f"{prefix}amount") - F(f"{prefix}amount_credited") - F(f"{prefix}amount_paid")
+            + F(f"{prefix}amount_refunded"))
+
+
 class InvoiceQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Invoice.Status.OPEN)
@@ -60,8 +67,7 @@ class InvoiceQuerySet(models.QuerySet):
 
     def balance_total(self) -> Decimal:
         """What these invoices are still owed, for open ones (a void invoice owes nothing)."""
-        owed = F("amount") - F("amount_credited") - F("amount_paid") + F("amount_refunded")
-        total = self.exclude(status=Invoice.Status.VOID).aggregate(s=models.Sum(owed))["s"]
+        total = self.exclude(status=Invoice.Status.VOID).aggregate(s=models.Sum(balance_expression()))["s"]
         return total if total is not None else ZERO
 
 
@@ -83,10 +89,10 @@ class Invoice(models.Model):
                                 related_name="invoices", on_delete=models.PROTECT)
     number = models.CharField(_("invoice number"), max_length=24, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    amount_paid = models.DecimalField(_("paid"), **MONEY, default=ZERO)
-    amount_refunded = models.DecimalField(_("refunded"), **MONEY, default=ZERO)
-    amount_credited = models.DecimalField(_("credited"), **MONEY, default=ZERO)
+    amount = MoneyField(_("amount"))
+    amount_paid = MoneyField(_("paid"), default=ZERO)
+    amount_refunded = MoneyField(_("refunded"), default=ZERO)
+    amount_credited = MoneyField(_("credited"), default=ZERO)
     issued_on = models.DateField(_("issued"))
     due_on = models.DateField(_("due"), db_index=True)
     voided_on = models.DateField(_("void since"), null=True, blank=True)
@@ -144,7 +150,7 @@ class Payment(models.Model):
                               on_delete=models.PROTECT)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     provider_id = models.CharField(_("Stripe Checkout session"), max_length=255, blank=True)
     payment_intent = models.CharField(_("Stripe payment"), max_length=255, blank=True)
     checkout_url = models.URLField(_("payment page"), max_length=1000, blank=True)
@@ -189,7 +195,7 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, verbose_name=_("payment"), related_name="refunds", on_delete=models.PROTECT)
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), related_name="refunds",
                               on_delete=models.PROTECT)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     reason = models.CharField(_("reason"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
@@ -218,7 +224,7 @@ class CreditNote(models.Model):
                                 on_delete=models.PROTECT)
     refund = models.OneToOneField(Refund, verbose_name=_("refund"), null=True, blank=True,
                                   related_name="credit_note", on_delete=models.PROTECT)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     reason = models.CharField(_("reason"), max_length=255)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from orders.access import order_for_request
+from orders.access import CHANGE_ORDER, order_for_request
 
 from . import gateway
 from .selectors import statement_for
@@ -33,19 +33,24 @@ def card_payment_redirect(request, order):
 
 @require_POST
 def order_pay(request, number):
-    return card_payment_redirect(request, order_for_request(request, number))
+    """The "Pay now" button: the customer's, or staff holding orders.change_order on their behalf."""
+    return card_payment_redirect(request, order_for_request(request, number, permission=CHANGE_ORDER))
 
 
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
-    """Stripe's calls. A bad signature changes nothing (400); an error while applying the event answers 500 and
-    Stripe delivers it again later; the event's id makes every redelivery harmless."""
+    """Stripe's calls. A bad signature, or a signed body that is not an event the shop can read, changes nothing
+    (400, logged); an error while applying the event answers 500 and Stripe delivers it again later; the event's
+    id makes every redelivery harmless."""
     try:
         event = gateway.event_verify(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
-    except gateway.SignatureInvalid:
-        logger.warning("Stripe webhook with a bad signature from %s", request.META.get("REMOTE_ADDR"))
+    except gateway.SignatureInvalid as refused:
+        logger.warning("Stripe webhook with a bad signature from %s: %s", request.META.get("REMOTE_ADDR"), refused)
         return HttpResponseBadRequest("invalid signature")
+    except gateway.EventMalformed as refused:
+        logger.warning("Stripe webhook with an unexpected shape from %s: %s", request.META.get("REMOTE_ADDR"), refused)
+        return HttpResponseBadRequest("unexpected event shape")
     outcome = stripe_event_handle(event=event)
     return HttpResponse(outcome, content_type="text/plain")
 

@@ -2,6 +2,7 @@
 calls the service. A step the return cannot take is shown back with the service's message."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,8 @@ from .services.workflow import ALLOWED_MOVES
 
 S = ReturnRequest.Status
 # The step pages: URL name suffix -> (status the return moves to, button label).
+# Each step needs returns.change_returnrequest; the refund moves money, so it needs payments.add_refund as well.
+STEP_PERMISSIONS = {"refund": "payments.add_refund"}
 STEPS = {
     "approve": (S.APPROVED, _("Approve")),
     "refuse": (S.REFUSED, _("Refuse")),
@@ -77,17 +80,22 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         buttons = []
         if obj is not None:
             buttons = [(reverse(f"admin:returns_returnrequest_{step}", args=[obj.pk]), label)
-                       for step, (to, label) in STEPS.items() if to in ALLOWED_MOVES[obj.status]]
+                       for step, (to, label) in STEPS.items()
+                       if to in ALLOWED_MOVES[obj.status] and self._may_take(request, step, obj)]
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "step_buttons": buttons})
 
     # The step pages
+
+    def _may_take(self, request, step, obj) -> bool:
+        permission = STEP_PERMISSIONS.get(step)
+        return self.has_change_permission(request, obj) and (permission is None or request.user.has_perm(permission))
 
     def _step(self, request, pk, *, step, form, facts, run):
         """GET shows the form; a valid POST runs the service (run(form) -> success message) and goes back to the
         return; a ReturnError is shown on the form."""
         return_request = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=pk)
-        if not self.has_change_permission(request, return_request):
-            return redirect("admin:index")
+        if not self._may_take(request, step, return_request):
+            raise PermissionDenied
         if request.method == "POST" and form.is_valid():
             try:
                 message = run(return_request, form)

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
+
 
 class ReturnRequest(models.Model):
     class Status(models.TextChoices):
@@ -28,7 +30,7 @@ class ReturnRequest(models.Model):
                                related_name="+", on_delete=models.PROTECT)
     credit_note = models.ForeignKey("payments.CreditNote", verbose_name=_("credit without money back"), null=True,
                                     blank=True, related_name="+", on_delete=models.PROTECT)
-    refund_amount = models.DecimalField(_("refunded or credited"), max_digits=12, decimal_places=2, null=True,
+    refund_amount = MoneyField(_("refunded or credited"), null=True,
                                         blank=True)
 
     class Meta:

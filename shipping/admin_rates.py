@@ -2,6 +2,7 @@
 dates are edited here (delivery methods themselves are under Orders › Delivery methods, with their rates)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,8 @@ class FulfilmentCapacityAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         capacity, _created = FulfilmentCapacity.objects.get_or_create(pk=1)
         return redirect("admin:shipping_fulfilmentcapacity_change", capacity.pk)
 

@@ -31,7 +31,7 @@ class ShipForm(forms.Form):
         for row in rows:
             self.fields[self.line_field(row)] = forms.IntegerField(
                 label=f"{row.line.sku} — {row.line.name}", min_value=0, required=False, initial=row.held,
-                widget=forms.NumberInput(attrs={"style": "width:5em"}),
+                widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
             )
 
     @staticmethod

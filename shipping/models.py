@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.money import MoneyField
 
 
 def _codes(text: str) -> list[str]:
@@ -106,7 +106,7 @@ class Rate(models.Model):
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), related_name="rates", on_delete=models.PROTECT)
     max_weight_kg = models.DecimalField(_("up to (kg)"), max_digits=7, decimal_places=3,
                                         validators=[MinValueValidator(Decimal("0.001"))])
-    price = models.DecimalField(_("price (CAD)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+    price = MoneyField(_("price (CAD)"), validators=[MinValueValidator(Decimal("0"))])
     transit_days = models.PositiveIntegerField(_("transit (business days)"), default=3)
 
     class Meta:

@@ -1,14 +1,18 @@
 """comptoir settings, read from the environment with safe defaults.
 
 Defaults give a working shop on a laptop: SQLite file, Celery tasks run eagerly, emails to the console,
-DEBUG off. Set DATABASE_URL=postgres://..., CELERY_BROKER_URL=redis://..., CACHE_URL=redis://... and the
+DEBUG off. With DEBUG off, SECRET_KEY must be set (`make run` writes a random one into the git-ignored .env).
+Set DATABASE_URL=postgres://..., CELERY_BROKER_URL=redis://..., CACHE_URL=redis://... and the
 same code runs on Postgres with a real worker and a cache shared by every process.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,8 +21,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A development key is only acceptable when DEBUG is on or for the embedded demo; production sets SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="comptoir-insecure-dev-key-change-me-in-production-0123456789")
+# Order links, sessions and password resets are signed with SECRET_KEY: with DEBUG off the shop refuses to start
+# without a key of its own. Only DEBUG=true (a developer's machine) falls back to the development key.
+DEVELOPMENT_SECRET_KEY = "comptoir-insecure-dev-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY.strip() or SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure-"):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is missing or is a development key, and DEBUG is off: anyone could forge order links and "
+            "sessions. Set SECRET_KEY to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, in the environment or in .env "
+            "(`make run` writes one into .env for you). On a development machine, DEBUG=true uses a development key."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY if not SECRET_KEY.strip() else SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -51,10 +66,15 @@ INSTALLED_APPS = [
     "help",
     "community",
     "pages",
+    # The periodic jobs: the record of their runs, "Run now" in the admin, and the embedded runner (run_jobs).
+    "jobs",
+    # The ready-made staff groups (created after every migrate) and the throttled admin sign-in.
+    "staff",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "shop.middleware.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 404 for a NUL byte or another control character in the URL, before any view looks it up in the database.
+    "shop.middleware.JunkUrlNotFoundMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "catalog.context_processors.navigation",
                 "orders.context_processors.cart",
                 "crm.context_processors.customer",
@@ -92,6 +115,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run writes from two processes (the web server and the job runner): readers never block the writer (WAL),
+    # a transaction takes the write lock when it begins (IMMEDIATE) instead of failing "database is locked" when it
+    # upgrades from reading, and a writer waits up to 20 s for the other to commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rendered catalogue pages, keyed by versions that every stock movement bumps. Several
@@ -142,6 +173,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:port (smtp+tls://...) for a real server,
 # filemail:///path/to/folder to keep each message as a file.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Headers and the decoded text body, so links can be copied (Django's prints the raw quoted-printable MIME).
+    _email["EMAIL_BACKEND"] = "outbox.console.EmailBackend"
 _email_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
@@ -178,30 +212,45 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 3}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_BEAT_SCHEDULE = {
+# Periodic jobs: one schedule for every runner. With a broker, Celery beat sends them (`celery -A shop beat`); without
+# one, `manage.py run_jobs` (started by make run) runs them in its own process. Either way each run goes through
+# jobs.services.job_run, which records it for the admin's Periodic jobs page and never runs a job twice at once; the
+# jobs are idempotent. SHOP_JOBS_INTERVAL_SECONDS (demos, tests) runs the interval jobs this often instead.
+_every = env.float("SHOP_JOBS_INTERVAL_SECONDS", default=0)
+SHOP_JOBS = {
     # Emails whose after-commit task never ran or failed; expires so sweeps do not pile up while workers are down.
-    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep", "schedule": _every or 60.0, "options": {"expires": 55}},
     # Unpaid card orders past SHOP_PAYMENT_EXPIRY_MINUTES give their stock back.
-    "payments-expire": {"task": "payments.tasks.payments_expire_unpaid", "schedule": 300.0,
+    "payments-expire": {"task": "payments.tasks.payments_expire_unpaid", "schedule": _every or 300.0,
                         "options": {"expires": 290}},
     # Card refunds whose after-commit task never ran (broker down) or failed.
-    "refunds-send": {"task": "payments.tasks.refunds_send_pending", "schedule": 600.0, "options": {"expires": 590}},
+    "refunds-send": {"task": "payments.tasks.refunds_send_pending", "schedule": _every or 600.0,
+                     "options": {"expires": 590}},
     # Invoice reminders (due soon, overdue, final notice), once a day in the morning.
     "invoices-remind": {"task": "payments.tasks.invoices_remind", "schedule": crontab(hour=9, minute=0)},
     # Safety net after receipts: waiting backorders take arrived stock, then back-in-stock sign-ups are told.
-    "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": 600.0,
+    "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": _every or 600.0,
                         "options": {"expires": 590}},
     # RFM scores, tiers and churn flags of every customer (crm.services.scoring), once a night.
     "customer-scores": {"task": "crm.tasks.customer_scores_nightly", "schedule": crontab(hour=2, minute=0)},
 }
+CELERY_BEAT_SCHEDULE = {name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in SHOP_JOBS.items()}
 
 # Security
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that terminates HTTPS: the header it sets and its value, e.g. "HTTP_X_FORWARDED_PROTO,https".
+# Only set it when the proxy always sets (or strips) that header, otherwise a client could claim HTTPS.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https.")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
 
 # Customer accounts (django-allauth): sign in by email, which must be verified; the verification links an
 # account to the guest orders placed with that email (crm.adapter).
@@ -215,9 +264,14 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 ACCOUNT_ADAPTER = "crm.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The sign-up form also asks for the customer's first and last name, so pages and emails greet them by it.
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Every allauth email goes through the outbox (crm.adapter.AccountAdapter.send_mail); security notices too: the
+# customer is told when their password or email address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed sign-ins are throttled per address and per email (the cache must be shared by every process: CACHE_URL).
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 
@@ -242,8 +296,28 @@ SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware): scripts, styles, pictures and fonts come from
+# the shop only; no inline script or style in our templates (the Django admin's few inline blocks carry the
+# per-request nonce); Bootstrap's icons are data: images. Forms post to the shop, and "Place order"/"Pay now"
+# redirect to Stripe's hosted Checkout page, which browsers check against form-action too.
+_card_checkout_origin = "https://checkout.stripe.com"
+if STRIPE_API_BASE:  # the fake Stripe serves its payment page on its own address
+    _card_checkout_origin = "{0.scheme}://{0.netloc}".format(urlsplit(STRIPE_API_BASE))
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, _card_checkout_origin],
+}
 # An unpaid card order holds its stock this long; then the reservation is released and the customer told.
-SHOP_PAYMENT_EXPIRY_MINUTES = env.int("SHOP_PAYMENT_EXPIRY_MINUTES", default=60)
+SHOP_PAYMENT_EXPIRY_MINUTES = env.float("SHOP_PAYMENT_EXPIRY_MINUTES", default=60)
 # Cheque orders are held until the cheque arrives; the invoice is due this many days after the order.
 SHOP_CHEQUE_DUE_DAYS = env.int("SHOP_CHEQUE_DUE_DAYS", default=14)
 # Reminders: "due soon" this many days before the due date; "final notice" this many days after it.

@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from catalog.sitemaps import SITEMAPS
 from payments import views as payment_views
+from staff.forms import AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -37,3 +38,5 @@ if settings.SHOP_SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 admin.site.site_header = admin.site.site_title = "comptoir"
+# The admin's sign-in is throttled like the shop's (ACCOUNT_RATE_LIMITS["login_failed"]).
+admin.site.login_form = AdminLoginForm

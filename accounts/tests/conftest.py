@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from orders.tests.conftest import canada, kettle, mug  # noqa: F401 — shared fixtures
+from outbox.tests.conftest import inbox, smtp_down, smtp_server  # noqa: F401 — a mail server down, a real one
 from payments.tests.conftest import order_for  # noqa: F401 — shared fixture
 
 

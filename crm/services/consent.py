@@ -43,6 +43,7 @@ WORDING = {
 IMPLIED_PURPOSES = (Purpose.NEWSLETTER, Purpose.PROMOTIONS)
 IMPLIED_BASES = (Basis.IMPLIED_PURCHASE, Basis.IMPLIED_INQUIRY)
 PROFILE_FIELDS = ("birth_year", "gender", "province")
+ADDRESS_FIELDS = ("city", "postal_code", "province_chosen")  # change with the province the customer gives
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,21 @@ def consent_imply(*, contact: Contact, basis: str, occurred_at: datetime, source
     ])
 
 
+def _province_by_hand(contact: Contact, province: str) -> None:
+    """The province the customer gives (or removes) in their profile: chosen from now on (orders to another province
+    no longer change it, crm.services.contacts); the city and postal code of another province go with it."""
+    if province != contact.province:
+        contact.city = contact.postal_code = ""
+    contact.province, contact.province_chosen = province, bool(province)
+
+
 def contact_profile_clear(*, contact: Contact) -> None:
-    """Delete the optional profile data (kept only with profiling consent)."""
-    contact.birth_year, contact.gender, contact.province = None, "", ""
-    contact.save(update_fields=[*PROFILE_FIELDS, "updated_at"])
+    """Delete the optional profile data (kept only with profiling consent). The province goes only if the customer
+    gave it in their profile; one from their orders is their delivery address, kept as the orders are."""
+    contact.birth_year, contact.gender = None, ""
+    if contact.province_chosen:
+        _province_by_hand(contact, "")
+    contact.save(update_fields=[*PROFILE_FIELDS, *ADDRESS_FIELDS, "updated_at"])
     contact.interests.clear()
 
 
@@ -141,8 +153,9 @@ def contact_profile_update(*, contact: Contact, birth_year: int | None, gender: 
     if not consent_state(contact=contact, purpose=Purpose.PROFILING, on=timezone.localdate()).counts:
         raise PermissionError("profiling consent does not count")
     with transaction.atomic():
-        contact.birth_year, contact.gender, contact.province = birth_year, gender, province
-        contact.save(update_fields=[*PROFILE_FIELDS, "updated_at"])
+        contact.birth_year, contact.gender = birth_year, gender
+        _province_by_hand(contact, province)
+        contact.save(update_fields=[*PROFILE_FIELDS, *ADDRESS_FIELDS, "updated_at"])
         contact.interests.set(interests)
     return contact
 

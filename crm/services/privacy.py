@@ -1,8 +1,8 @@
 """PIPEDA access and erasure: everything we hold about a signed-in customer, and its anonymisation on request.
 
 Erasure keeps the accounting: orders keep their lines, totals, taxes and province (the tax jurisdiction); only who
-the customer is (name, email, phone, address) is removed. The consent log is kept as the proof CASL asks for,
-attached to the now anonymous contact.
+the customer is (name, email, phone, address; the contact's city, province and postal code too) is removed. The
+consent log is kept as the proof CASL asks for, attached to the now anonymous contact.
 """
 
 from django.db import transaction
@@ -28,7 +28,8 @@ def contact_erase(*, contact: Contact, user) -> Contact:
         consent_withdraw(contact=contact, purpose=None, source="erasure request", user=user)
         email = erased_email(contact)
         contact.name, contact.email, contact.phone, contact.city, contact.notes = "", email, "", "", ""
-        contact.birth_year, contact.gender, contact.province = None, "", ""
+        contact.birth_year, contact.gender, contact.province, contact.postal_code = None, "", "", ""
+        contact.province_chosen = False
         contact.erased_at = timezone.now()
         contact.save()
         contact.interests.clear()
@@ -56,8 +57,9 @@ def personal_data_for(*, user, contact: Contact) -> dict:
                     "last_name": user.last_name, "date_joined": user.date_joined},
         "contact": {
             "name": contact.name, "email": contact.email, "phone": contact.phone, "city": contact.city,
-            "province": contact.province, "language": contact.language, "birth_year": contact.birth_year,
-            "gender": contact.gender, "interests": [c.name for c in contact.interests.all()],
+            "province": contact.province, "postal_code": contact.postal_code, "language": contact.language,
+            "birth_year": contact.birth_year, "gender": contact.gender,
+            "interests": [c.name for c in contact.interests.all()],
             "notes": contact.notes, "created_at": contact.created_at,
         },
         "consent_log": [

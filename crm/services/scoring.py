@@ -1,9 +1,20 @@
 """Who matters most and who is slipping away (R5, R6, R7): nightly RFM scores, tiers and churn flags, and the 80/20
 report.
 
-Orders count as revenue unless cancelled or expired; an order belongs to the customer contact whose user account
-placed it, or else whose email it was sent to (case-insensitive). Scores are ranks across customers, so they say
-"better than most of our customers", not an absolute amount.
+Only real money counts. An order's revenue is what its invoice has received, net of the refunds made on it
+(Invoice.amount_paid - amount_refunded, the running totals payments.services keeps under the order's lock), and never
+more than the invoice asks for (amount - amount_credited): an overpayment waiting to go back is not revenue. Credit
+notes lower what is owed, not what was received; a refund for a returned item brings its own credit note, so a partly
+refunded order counts for what the customer kept paying for. An order counts only when that is more than zero and it
+is not cancelled or expired: an unpaid card order, a cheque not yet received or an invoice on account not yet paid
+counts once money arrives, and a fully refunded order no longer counts. A card refund still pending at Stripe
+counts once Stripe has made it (as on the invoice and the customer's statement).
+
+An order counts on the day it was placed, not the day it was paid: recency, frequency and churn are about when the
+customer chose to buy (a cheque or a net-30 invoice is paid when their accounts department gets to it), and the 80/20
+report's "since" is about orders placed. An order belongs to the customer contact whose user account placed it, or
+else whose email it was sent to (case-insensitive). Scores are ranks across customers, so they say "better than
+most of our customers", not an absolute amount.
 """
 
 import datetime
@@ -13,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from orders.models import Order
@@ -44,10 +56,24 @@ class CustomerOrders:
         return max(self.days)
 
 
+def revenue_orders() -> QuerySet[Order]:
+    """Orders that brought money in: not cancelled or expired, with more received than refunded on their invoice
+    (and something still asked for on it). The one definition for scores, the 80/20 report and segments."""
+    return Order.objects.exclude(status__in=NOT_REVENUE).filter(
+        invoice__amount_paid__gt=F("invoice__amount_refunded"),
+        invoice__amount__gt=F("invoice__amount_credited"),
+    )
+
+
+def order_revenue(*, amount: Decimal, paid: Decimal, refunded: Decimal, credited: Decimal) -> Decimal:
+    """What an order brought in from its invoice's totals: received net of refunds, at most what is asked for."""
+    return max(ZERO, min(paid - refunded, amount - credited))
+
+
 def _customer_orders(*, since: datetime.date | None = None,
                      until: datetime.date | None = None) -> dict[int, CustomerOrders]:
-    """Revenue orders placed from `since` to `until` (local days, both included) grouped by customer contact.
-    Two queries whatever the number of customers."""
+    """Revenue orders placed from `since` to `until` (local days, both included) grouped by customer contact, with
+    the money each brought in. Two queries whatever the number of customers."""
     by_user, by_email = {}, {}
     contacts = Contact.objects.filter(kind=Contact.Kind.CUSTOMER, erased_at__isnull=True)
     for pk, email, user_id in contacts.values_list("pk", "email", "user_id").order_by("pk"):
@@ -55,7 +81,7 @@ def _customer_orders(*, since: datetime.date | None = None,
             by_user[user_id] = pk
         if email:
             by_email.setdefault(email.strip().lower(), pk)
-    orders = Order.objects.exclude(status__in=NOT_REVENUE)
+    orders = revenue_orders()
     tz = timezone.get_current_timezone()
     if since is not None:
         orders = orders.filter(created_at__gte=datetime.datetime.combine(since, datetime.time.min, tzinfo=tz))
@@ -63,7 +89,12 @@ def _customer_orders(*, since: datetime.date | None = None,
         until_end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
         orders = orders.filter(created_at__lt=until_end)
     customers: dict[int, CustomerOrders] = {}
-    for user_id, email, total, created_at in orders.values_list("user_id", "email", "total", "created_at"):
+    rows = orders.values_list("user_id", "email", "created_at", "invoice__amount", "invoice__amount_paid",
+                              "invoice__amount_refunded", "invoice__amount_credited")
+    for user_id, email, created_at, amount, paid, refunded, credited in rows:
+        revenue = order_revenue(amount=amount, paid=paid, refunded=refunded, credited=credited)
+        if revenue <= ZERO:
+            continue
         contact_id = by_user.get(user_id) if user_id is not None else None
         if contact_id is None:
             contact_id = by_email.get(email.strip().lower())
@@ -71,7 +102,7 @@ def _customer_orders(*, since: datetime.date | None = None,
             continue
         customer = customers.setdefault(contact_id, CustomerOrders(contact_id))
         customer.days.append(timezone.localdate(created_at))
-        customer.revenue += total
+        customer.revenue += revenue
     return customers
 
 

@@ -7,10 +7,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import Category
-from orders.models import Order, OrderLine
+from orders.models import OrderLine
 
 from ..models import Contact, Segment
-from .scoring import NOT_REVENUE
+from .scoring import revenue_orders
 
 
 def _category_and_descendants(category_id: int) -> list[int]:
@@ -43,9 +43,10 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def segment_members(*, segment: Segment, on: datetime.date | None = None) -> QuerySet[Contact]:
-    """The contacts the segment targets on `on` (default: today). Dates are strict: "last order after D" means a
-    revenue order on a later day, "before D" means orders, none of them on D or later. Categories include their
-    subcategories."""
+    """The contacts the segment targets on `on` (default: today). Orders count as in the scores: only those that
+    brought money in (crm.services.scoring.revenue_orders). Dates are strict: "last order after D" means a revenue
+    order on a later day, "before D" means orders, none of them on D or later. Categories include their
+    subcategories. Provinces are the contact's (from their latest order or their profile, crm.services.contacts)."""
     from .consent import contacts_consenting
 
     on = on or timezone.localdate()
@@ -64,20 +65,20 @@ def segment_members(*, segment: Segment, on: datetime.date | None = None) -> Que
         interested = Contact.interests.through.objects.filter(
             contact_id=OuterRef("pk"), category_id__in=_category_and_descendants(segment.interested_in_id))
         members = members.filter(Exists(interested))
-    revenue_orders = Order.objects.exclude(status__in=NOT_REVENUE)
+    paid = revenue_orders()
     if segment.bought_in_id is not None:
         lines = OrderLine.objects.filter(
-            order__in=revenue_orders,
+            order__in=paid,
             variant__product__category_id__in=_category_and_descendants(segment.bought_in_id))
         members = members.filter(Exists(_of_outer_contact(lines, "order__")))
     if segment.last_order_before is not None:
         # Has ordered, and not on or after that day.
-        members = members.filter(Exists(_of_outer_contact(revenue_orders))).exclude(Exists(_of_outer_contact(
-            revenue_orders.filter(created_at__gte=_local_midnight(segment.last_order_before)))))
+        members = members.filter(Exists(_of_outer_contact(paid))).exclude(Exists(_of_outer_contact(
+            paid.filter(created_at__gte=_local_midnight(segment.last_order_before)))))
     if segment.last_order_after is not None:
         day_after = segment.last_order_after + datetime.timedelta(days=1)
         members = members.filter(Exists(_of_outer_contact(
-            revenue_orders.filter(created_at__gte=_local_midnight(day_after)))))
+            paid.filter(created_at__gte=_local_midnight(day_after)))))
     consenting = contacts_consenting(purpose=segment.purpose, on=on)
     return members.filter(pk__in=consenting.values("pk")).order_by("name", "pk")
 

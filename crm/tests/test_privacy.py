@@ -101,6 +101,8 @@ def test_export_holds_my_orders_and_not_another_customers(ana_client, ana, bob, 
     assert order["total"] == str(mine.total)
     assert order["lines"][0]["sku"] == "MUG-1"
     assert order["ship_to"]["city"] == "Calgary"
+    contact = data["contact"]
+    assert (contact["city"], contact["province"], contact["postal_code"]) == ("Calgary", "AB", "T2P 1J9")
 
 
 def test_export_needs_a_signed_in_customer(client):
@@ -113,6 +115,7 @@ def test_export_needs_a_signed_in_customer(client):
 def test_erasure_anonymises_the_customer_and_keeps_the_accounting(ana_client, ana, order_for, mug):
     order = order_for("cheque", (mug, 2), user=ana)
     ana_client.post(PAGE, {"action": "consent", NEWS: "on"})
+    assert Contact.objects.filter(user=ana, city="Calgary", province="AB", postal_code="T2P 1J9").exists()
     taxes_before = list(order.tax_lines.values_list("name", "rate", "base", "amount"))
     money_before = (order.subtotal, order.shipping, order.handling, order.tax_total, order.total)
 
@@ -124,6 +127,7 @@ def test_erasure_anonymises_the_customer_and_keeps_the_accounting(ana_client, an
     assert "Your personal data is erased" in response.content.decode()
     contact = Contact.objects.get(user=ana)
     assert (contact.name, contact.email, contact.phone) == ("", f"erased-{contact.pk}@invalid", "")
+    assert (contact.city, contact.province, contact.postal_code, contact.province_chosen) == ("", "", "", False)
     assert contact.erased_at is not None
     assert not consent_state(contact=contact, purpose=NEWS, on=timezone.localdate()).counts
     ana.refresh_from_db()

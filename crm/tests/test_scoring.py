@@ -12,6 +12,7 @@ from crm.services.scoring import customer_scores_compute, pareto_report
 from crm.tasks import customer_scores_nightly
 from orders.models import DeliveryMethod, Order, TaxRate
 from orders.rates import rates_and_delivery_seed
+from payments.models import Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,14 @@ def noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
 
 
-def order_make(*, email: str, total, on: datetime.date, user=None, status=Order.Status.DELIVERED, **fields) -> Order:
-    """An order row with only what the CRM reads (the total is all items, so it adds up)."""
+def order_make(*, email: str, total, on: datetime.date, user=None, status=Order.Status.DELIVERED, paid=None,
+               refunded=0, **fields) -> Order:
+    """An order row with only what the CRM reads (the total is all items, so it adds up) and its invoice, which has
+    received `paid` (default: the total) and refunded `refunded`."""
     if not DeliveryMethod.objects.filter(code="standard").exists():
         rates_and_delivery_seed(TaxRate, DeliveryMethod)
     total = Decimal(str(total))
+    paid = total if paid is None else Decimal(str(paid))
     order = Order.objects.create(
         number=f"T-{next(_numbers):06d}", user=user, status=status, email=email, ship_name="Test",
         ship_address="1 Main St", ship_city="Calgary", ship_province="AB", ship_postal_code="T2P 1J9",
@@ -37,6 +41,10 @@ def order_make(*, email: str, total, on: datetime.date, user=None, status=Order.
     )
     Order.objects.filter(pk=order.pk).update(created_at=noon(on))
     order.created_at = noon(on)
+    refunded = Decimal(str(refunded))
+    Invoice.objects.create(order=order, number=f"INV-{order.number}", amount=total, amount_paid=paid,
+                           amount_refunded=refunded, amount_credited=refunded, issued_on=on, due_on=on,
+                           status=Invoice.Status.PAID if paid >= total else Invoice.Status.OPEN)
     return order
 
 
@@ -185,6 +193,44 @@ def test_nightly_task_scores_customers_and_is_scheduled_at_two():
 
     assert customer_scores_nightly.delay().get() == 1
 
-    entry = settings.CELERY_BEAT_SCHEDULE["customer-scores"]
+    entry = settings.SHOP_JOBS["customer-scores"]  # run by Celery beat or manage.py run_jobs (jobs app)
     assert entry["task"] == "crm.tasks.customer_scores_nightly"
     assert entry["schedule"].hour == {2}
+
+
+def test_unpaid_and_refunded_orders_do_not_count_for_scores_tiers_or_churn():
+    regular = customer_make("monthly@example.com")
+    last_paid = datetime.date(2026, 8, 24)
+    for k in range(6):
+        order_make(email="monthly@example.com", total=100, on=last_paid - datetime.timedelta(days=30 * k))
+    order_make(email="monthly@example.com", total=100, on=days_ago(10), paid=0)  # cheque never came
+    order_make(email="monthly@example.com", total=100, on=days_ago(5), refunded=100)  # paid, all sent back
+    order_make(email="monthly@example.com", total=100, on=days_ago(3), paid=40, status=Order.Status.CANCELLED)
+    partly = customer_make("partly@example.com")
+    order_make(email="partly@example.com", total=900, on=days_ago(2), refunded=300)
+    order_make(email="partly@example.com", total=500, on=days_ago(1), paid=50)  # a first instalment
+
+    assert customer_scores_compute(today=TODAY) == 2
+
+    score = CustomerScore.objects.get(contact=regular)
+    assert (score.orders, score.revenue, score.last_order_on) == (6, Decimal("600.00"), last_paid)
+    assert score.churn_reason == "Usually orders every 30 days; last order 92 days ago (Aug 24, 2026)."
+    other = CustomerScore.objects.get(contact=partly)
+    assert (other.orders, other.revenue, other.tier) == (2, Decimal("650.00"), "top")
+
+
+def test_an_order_paid_later_counts_on_the_day_it_was_placed(order_for, mug):
+    from payments.services.received import payment_record
+
+    order = order_for("cheque", (mug, 1))
+    placed = days_ago(40)
+    Order.objects.filter(pk=order.pk).update(created_at=noon(placed))
+    assert customer_scores_compute(today=TODAY) == 0  # the cheque has not arrived
+
+    payment_record(order=order, amount=Decimal("34.13"), method="cheque", reference="881")
+
+    assert customer_scores_compute(today=TODAY) == 1
+    score = CustomerScore.objects.get()
+    assert (score.contact.email, score.revenue, score.last_order_on) == ("ana@example.com", Decimal("34.13"), placed)
+    assert pareto_report(since=placed).revenue_total == Decimal("34.13")
+    assert pareto_report(since=placed + datetime.timedelta(days=1)).customers_total == 0

@@ -13,6 +13,7 @@ def questions(hits):
     return [hit.entry.question_en or hit.entry.question_fr for hit in hits]
 
 
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
 def test_a_match_in_the_question_outranks_a_match_in_the_answer():
     in_answer = FaqEntryFactory(question_en="Can I pay later?", answer_en="Yes, a gift card can pay for part of it.")
     in_question = FaqEntryFactory(question_en="Do you sell gift cards?", answer_en="Yes, from $25 to $500.")
@@ -24,6 +25,7 @@ def test_a_match_in_the_question_outranks_a_match_in_the_answer():
     assert hits[0].rank > hits[1].rank
 
 
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
 def test_english_stemming_finds_ship_when_searching_shipping():
     entry = FaqEntryFactory(question_en="Where do parcels leave from?", answer_en="We ship from Calgary.")
 
@@ -52,6 +54,7 @@ def test_unpublished_entries_are_not_found(delivery):
     assert questions(faq_search(query="drones", language="en")) == []
 
 
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
 def test_the_snippet_escapes_the_text_and_only_marks_are_markup():
     FaqEntryFactory(question_en="Is <b>bold</b> allowed?",
                     answer_en='Type <script>alert("x")</script> & we ship it anyway.')
@@ -60,6 +63,16 @@ def test_the_snippet_escapes_the_text_and_only_marks_are_markup():
 
     # ts_headline drops the tags of a fragment; what is left is escaped, quotes and ampersands included.
     assert hit.snippet_html == "Type  alert(&quot;x&quot;)  &amp; we <mark>ship</mark> it anyway."
+    assert hit.question_html == "Is &lt;b&gt;bold&lt;/b&gt; allowed?"
+
+
+def test_a_snippet_is_escaped_text_with_marks_on_every_database():
+    FaqEntryFactory(question_en="Is <b>bold</b> allowed?", answer_en='Type <script>alert("x")</script> & we ship.')
+
+    [hit] = faq_search(query="ship", language="en")
+
+    assert "<mark>ship</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&amp;" in hit.snippet_html
     assert hit.question_html == "Is &lt;b&gt;bold&lt;/b&gt; allowed?"
 
 

@@ -84,7 +84,7 @@ def test_an_empty_search_shows_every_topic_and_logs_nothing(client, delivery):
 
 
 @pytest.mark.parametrize("query", [
-    "'; DROP TABLE help_faqentry; --", "<script>alert(1)</script>", "%", "\\", "&|!():*", "a" * 1000, "nul\x00",
+    "'; DROP TABLE help_faqentry; --", "<script>alert(1)</script>", "%", "\\", "&|!():*", "a" * 1000, "tab\t",
 ])
 def test_hostile_searches_answer_200_and_echo_escaped(client, delivery, query):
     response = client.get(FAQ, {"q": query})

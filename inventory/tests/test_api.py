@@ -1,6 +1,7 @@
 """The point-of-sale API: a till records sales, returns and receipts against the one stock."""
 
 import json
+import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,6 +13,7 @@ from inventory.selectors import availability_by_variant
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/stock/movements/"
+NEW_KEY = object()  # post() sends a fresh Idempotency-Key unless told which one (None: no header at all)
 
 
 @pytest.fixture
@@ -23,11 +25,13 @@ def till_key(django_user_model):
     return key
 
 
-def post(client, body, key=None, idempotency_key=None):
+def post(client, body, key=None, idempotency_key=NEW_KEY):
     headers = {}
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    if idempotency_key:
+    if idempotency_key is NEW_KEY:
+        idempotency_key = f"test-{uuid.uuid4().hex}"
+    if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key
     raw = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post(URL, raw, content_type="application/json", headers=headers)
@@ -66,6 +70,82 @@ def test_a_retried_request_with_the_same_idempotency_key_is_recorded_once(client
     assert Stock.objects.get(variant=variant, location=store).on_hand == 4
 
 
+def test_a_retry_with_the_same_body_in_another_key_order_and_spacing_is_the_same_request(
+    client, till_key, variant, store
+):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+    body = sale(quantity=2)
+
+    first = post(client, body, till_key, idempotency_key="till2-0003")
+    retry = post(client, json.dumps(dict(reversed(body.items())), indent=2), till_key, idempotency_key="till2-0003")
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    assert Stock.objects.get(variant=variant, location=store).on_hand == 3
+
+
+@pytest.mark.parametrize("changed", [{"quantity": 2}, {"kind": "return"}, {"reference": "R-2"}, {"reason": "gift"}])
+def test_the_same_idempotency_key_with_a_different_body_is_refused_with_422_and_records_nothing(
+    client, till_key, variant, store, changed
+):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+    first = post(client, sale(), till_key, idempotency_key="till2-0004")
+
+    reused = post(client, sale(**changed), till_key, idempotency_key="till2-0004")
+
+    assert (first.status_code, reused.status_code) == (201, 422)
+    assert reused.json() == {"error": "This Idempotency-Key was already used for a different request, so nothing was "
+                                      "recorded. Send a new key for a new movement."}
+    assert StockMovement.objects.filter(kind="in_store_sale").count() == 1
+    assert Stock.objects.get(variant=variant, location=store).on_hand == 4
+    assert post(client, sale(), till_key, idempotency_key="till2-0004").json()["id"] == first.json()["id"]
+
+
+def test_another_users_request_with_a_key_already_used_is_refused_with_422(
+    client, till_key, django_user_model, variant, store
+):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+    other = django_user_model.objects.create_user("till3", is_staff=True)
+    other.user_permissions.set(Permission.objects.filter(content_type__app_label="inventory",
+                                                         codename="add_stockmovement"))
+    _token, other_key = services.api_token_create(user=other, name="Till 3")
+    post(client, sale(), till_key, idempotency_key="receipt-1")
+
+    response = post(client, sale(), other_key, idempotency_key="receipt-1")
+
+    assert response.status_code == 422
+    assert Stock.objects.get(variant=variant, location=store).on_hand == 4
+
+
+def test_a_movement_without_an_idempotency_key_is_refused_naming_the_header(client, till_key, variant, store):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+
+    missing = post(client, sale(), till_key, idempotency_key=None)
+    blank = post(client, sale(), till_key, idempotency_key="   ")
+
+    assert (missing.status_code, blank.status_code) == (400, 400)
+    assert missing.json() == blank.json() == {
+        "error": "The Idempotency-Key header is required: a unique id for this movement, such as the till's receipt "
+                 "line, so that a retried request is recorded once."}
+    assert Stock.objects.get(variant=variant, location=store).on_hand == 5
+    assert StockMovement.objects.count() == 1
+
+
+@pytest.mark.parametrize("idempotency_key, error", [
+    ("k" * 65, "The Idempotency-Key header may be 64 characters at most."),
+    ("till2\x00-1", "The Idempotency-Key header may hold only printable ASCII characters."),
+    ("reçu-1", "The Idempotency-Key header may hold only printable ASCII characters."),
+])
+def test_an_idempotency_key_too_long_or_with_odd_characters_is_a_400(client, till_key, variant, store,
+                                                                   idempotency_key, error):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+
+    response = post(client, sale(), till_key, idempotency_key=idempotency_key)
+
+    assert (response.status_code, response.json()) == (400, {"error": error})
+    assert StockMovement.objects.count() == 1
+
+
 def test_returns_and_receipts_add_to_the_shelf(client, till_key, variant, store):
     post(client, sale(kind="receipt", quantity=10, reference="PO-9"), till_key)
     response = post(client, sale(kind="return", quantity=1, reason="wrong size"), till_key)
@@ -95,6 +175,9 @@ def test_selling_more_than_the_shelf_holds_is_a_conflict_with_what_is_there(clie
     (sale(location="nowhere"), "location"),
     (sale(kind="transfer"), "kind"),
     ({"sku": "MUG-1"}, "kind"),
+    (sale(sku="MUG\x00-1"), "sku"),
+    (sale(location="yy\x00c"), "location"),
+    (sale(reference="R\x00"), "reference"),
 ])
 def test_bad_fields_are_named_in_a_400_and_nothing_is_recorded(client, till_key, variant, store, body, field):
     services.stock_receive(variant=variant, location=store, quantity=5)

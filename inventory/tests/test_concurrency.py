@@ -4,7 +4,7 @@ import random
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Sum
 
 from catalog.tests.factories import VariantFactory
@@ -15,7 +15,6 @@ from inventory.tests.factories import LocationFactory, WarehouseFactory
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need Postgres (make test uses it)"),
 ]
 
 

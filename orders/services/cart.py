@@ -151,11 +151,16 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartChange:
     return _set(cart, variant, quantity)
 
 
+BIGINT_MAX = 2**63 - 1  # the largest id a database column holds (SQLite raises OverflowError beyond it)
+
+
 def _as_int(value) -> int | None:
+    """An id from a form, or None when it is not one any row could have."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -BIGINT_MAX <= number <= BIGINT_MAX else None
 
 
 def cart_remove(*, cart: Cart, variant_id) -> CartChange:

@@ -121,7 +121,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         order_stock_reserve(order=order, lines=lines)
         invoice_issue(order=order, account=account)
         OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
-        _customer_record(order)
+        _customer_record(order, typed_province=details.ship_province)
         cart.lines.all().delete()
         _acknowledgement_queue(order)
     return order
@@ -181,14 +181,20 @@ def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):
     return account
 
 
-def _customer_record(order: Order) -> None:
-    """The order's customer in the CRM, and the implied consent (CASL: two years) a purchase gives."""
+def _customer_record(order: Order, *, typed_province: str) -> None:
+    """The order's customer in the CRM with the order's address, and the implied consent (CASL: two years) a
+    purchase gives."""
     from crm.services.consent import consent_imply
-    from crm.services.contacts import contact_for_email
+    from crm.services.contacts import Address, contact_for_email
 
     # A signed-in buyer is their account's contact (whatever email they typed); a guest, the email's.
     email = order.user.email if order.user is not None and order.user.email else order.email
-    contact = contact_for_email(email=email, name=order.ship_name, user=order.user, language=order.language)
+    # The address typed at checkout (a pickup's order province is the store's, for the taxes); a pickup with no
+    # address typed tells the CRM only the province where the customer shops, the store's.
+    address = (Address(city=order.ship_city, province=typed_province, postal_code=order.ship_postal_code)
+               if typed_province else Address(province=order.ship_province))
+    contact = contact_for_email(email=email, name=order.ship_name, user=order.user, language=order.language,
+                                address=address)
     consent_imply(contact=contact, basis="implied_purchase", occurred_at=order.created_at,
                   source=f"order {order.number}")
 

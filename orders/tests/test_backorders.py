@@ -254,7 +254,8 @@ def test_a_receipt_through_the_point_of_sale_api_fills_waiting_backorders(
         response = client.post(
             "/api/v1/stock/movements/",
             json.dumps({"kind": "receipt", "sku": "LAMP-1", "location": warehouse.code, "quantity": 2}),
-            content_type="application/json", headers={"Authorization": f"Bearer {key}"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "delivery-note-88-line-1"},
         )
 
     assert response.status_code == 201

@@ -5,7 +5,6 @@ from collections import Counter
 from functools import partial
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
@@ -23,7 +22,6 @@ from outbox.models import OutboxEmail
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need Postgres (make test uses it)"),
 ]
 
 

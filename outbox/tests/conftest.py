@@ -121,8 +121,10 @@ def broker_reachable():
 
 
 def _test_database_url() -> str:
-    """The test database (test_...), which the worker process must use too."""
+    """The test database (test_... on Postgres, a file on SQLite), which the worker process must use too."""
     db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
     password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 

@@ -31,5 +31,5 @@ def test_the_sweep_task_sends_what_is_due(mailoutbox):
 
 
 def test_the_beat_schedule_sweeps_the_outbox_every_minute(settings):
-    assert settings.CELERY_BEAT_SCHEDULE["outbox-sweep"] == {
+    assert settings.SHOP_JOBS["outbox-sweep"] == {  # run by Celery beat or manage.py run_jobs (jobs app)
         "task": "outbox.tasks.outbox_sweep", "schedule": 60.0, "options": {"expires": 55}}

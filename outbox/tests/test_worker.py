@@ -86,15 +86,17 @@ def test_an_order_placed_while_the_broker_is_down_is_kept_and_the_beat_sweep_sen
     from datetime import timedelta
     from decimal import Decimal
 
+    from django.conf import settings
     from django.urls import reverse
     from django.utils import timezone
 
     from catalog.tests.factories import VariantFactory
     from inventory import services as stock_services
+    from jobs.models import JobRun
     from orders.models import DeliveryMethod, Order, TaxRate
     from orders.rates import rates_and_delivery_seed
-    from outbox.tasks import outbox_sweep
     from outbox.tests.conftest import TEST_BROKER_URL, UNREACHABLE_BROKER_URL, celery_publishing
+    from shop.celery import app as celery_app
 
     rates_and_delivery_seed(TaxRate, DeliveryMethod)
     mug = VariantFactory(sku="MUG-D", price=Decimal("18.00"), product__name="Stoneware Mug")
@@ -119,9 +121,16 @@ def test_an_order_placed_while_the_broker_is_down_is_kept_and_the_beat_sweep_sen
     # Redis is back a few minutes later; beat's next sweep runs in the worker and sends the email once.
     OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=3))
     with celery_publishing(broker_url=TEST_BROKER_URL):
-        outbox_sweep.delay()
+        beat = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]  # exactly what Celery beat sends
+        celery_app.send_task(beat["task"], args=beat["args"], **beat["options"])
         wait_for_status(email, "sent")
 
     [(recipients, message)] = inbox.messages
     assert recipients == ["ana@example.ca"] and order.number in message["Subject"]
     assert "Total (CAD): $34.13" in message.get_body(("plain",)).get_content()
+    # The worker recorded the run for the admin's Periodic jobs page.
+    deadline = time.monotonic() + 10
+    while JobRun.objects.filter(status="running").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(JobRun.objects.values_list("job", "trigger", "status", "result")) == [
+        ("outbox-sweep", "beat", "ok", "1")]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.money import money_value
 from orders.models import Order, OrderEvent
 
 from ..models import ZERO, CreditNote, Invoice
@@ -35,7 +36,7 @@ def invoice_credit(*, order: Order, amount: Decimal, reason: str, user=None) -> 
             raise PaymentError(_("A credit can be at most the %(balance)s still owed on invoice %(invoice)s; refund "
                                  "a payment instead.") % {"balance": money(max(invoice.balance, ZERO)),
                                                           "invoice": invoice.number})
-        invoice.amount_credited = F("amount_credited") + amount
+        invoice.amount_credited = F("amount_credited") + money_value(amount)
         invoice.save(update_fields=["amount_credited"])
         invoice.refresh_from_db(fields=["amount_credited"])
         if invoice.status == Invoice.Status.OPEN and invoice.balance <= ZERO:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import money_value
 from orders.models import Order
 
 from ..models import ZERO, CreditAccount, CreditNote, Invoice
@@ -67,7 +68,7 @@ def invoice_issue(*, order: Order, account: CreditAccount | None = None) -> Invo
 
 def invoice_add_payment(*, invoice: Invoice, amount: Decimal) -> Invoice:
     """Add a received payment; an open invoice is paid once nothing is left. Caller holds the order's lock."""
-    invoice.amount_paid = F("amount_paid") + amount
+    invoice.amount_paid = F("amount_paid") + money_value(amount)
     invoice.save(update_fields=["amount_paid"])
     invoice.refresh_from_db(fields=["amount_paid"])
     if invoice.status == Invoice.Status.OPEN and invoice.balance <= ZERO:
@@ -81,9 +82,9 @@ def invoice_add_refund(*, invoice: Invoice, refund) -> Invoice:
     or damaged item), so it never makes them owe the refunded money; what the shop owed them is simply settled."""
     owed_to_customer = max(ZERO, -invoice.balance)
     credit = refund.amount - min(refund.amount, owed_to_customer)
-    invoice.amount_refunded = F("amount_refunded") + refund.amount
+    invoice.amount_refunded = F("amount_refunded") + money_value(refund.amount)
     if credit:
-        invoice.amount_credited = F("amount_credited") + credit
+        invoice.amount_credited = F("amount_credited") + money_value(credit)
         CreditNote.objects.create(invoice=invoice, refund=refund, amount=credit, reason=refund.reason)
     invoice.save(update_fields=["amount_refunded", "amount_credited"])
     invoice.refresh_from_db(fields=["amount_refunded", "amount_credited"])

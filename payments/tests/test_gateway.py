@@ -293,10 +293,26 @@ def test_event_verify_rejects_a_signature_older_than_five_minutes(stripe_fake):
         gateway.event_verify(payload=payload, signature=old)
 
 
+def test_event_verify_rejects_a_signature_dated_more_than_five_minutes_ahead(stripe_fake):
+    payload = json.dumps(stripe_fake.event_build("payment_intent.succeeded", {"id": "pi_x"})).encode()
+    ahead = stripe_fake.sign(payload, timestamp=int(time.time()) + 301)
+
+    with pytest.raises(gateway.SignatureInvalid, match="in the future"):
+        gateway.event_verify(payload=payload, signature=ahead)
+
+
+def test_event_verify_accepts_a_signature_dated_a_minute_ahead_for_clock_skew(stripe_fake):
+    event = stripe_fake.event_build("payment_intent.succeeded", {"id": "pi_x"})
+    payload = json.dumps(event).encode()
+
+    assert gateway.event_verify(payload=payload, signature=stripe_fake.sign(payload, timestamp=int(time.time()) + 60)) \
+        == event
+
+
 def test_event_verify_rejects_a_signed_body_that_is_not_json(stripe_fake):
     payload = b"not json"
 
-    with pytest.raises(gateway.SignatureInvalid):
+    with pytest.raises(gateway.EventMalformed):
         gateway.event_verify(payload=payload, signature=stripe_fake.sign(payload))
 
 

@@ -48,7 +48,6 @@ def assert_paid_once(order, payment):
     assert OutboxEmail.objects.filter(reference=order.number, subject__contains="payment of").count() == 1
 
 
-@pytest.mark.concurrency
 def test_a_worker_killed_while_handling_a_payment_leaves_nothing_and_the_redelivery_pays_once(paid_at_stripe):
     order, payment, completed = paid_at_stripe
     # A fresh interpreter, not a fork: forking a process that runs other threads (live server, fake Stripe) can

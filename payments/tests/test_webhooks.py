@@ -1,5 +1,7 @@
 """The webhook is the only way a card payment becomes "received": verified, idempotent, order-independent."""
 
+import json
+import time
 from decimal import Decimal
 
 import pytest
@@ -41,8 +43,6 @@ def test_a_bad_signature_is_refused_with_400_and_changes_nothing(client, stripe_
     order, payment = card_order
     stripe_fake.session_pay(payment.provider_id)
     [completed] = events_of(stripe_fake, "checkout.session.completed")
-    import json
-
     payload = json.dumps(completed).encode()
     forged = stripe_fake.sign(payload, secret="whsec_someone_else")
     tampered = json.dumps({**completed, "id": "evt_other"}).encode()
@@ -162,3 +162,68 @@ def test_an_expired_session_is_recorded_as_abandoned_and_the_customer_can_pay_ag
     second = Payment.objects.exclude(pk=payment.pk).get(order=order)
     assert response.status_code == 302 and response["Location"] == second.checkout_url
     assert second.status == Payment.Status.PENDING and second.provider_id != payment.provider_id
+
+
+def test_a_signature_dated_an_hour_ahead_is_refused_with_400_and_changes_nothing(client, stripe_fake, card_order):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    [completed] = events_of(stripe_fake, "checkout.session.completed")
+    ahead = stripe_fake.sign(json.dumps(completed).encode(), timestamp=int(time.time()) + 3600)
+
+    response = webhook_post(client, stripe_fake, completed, signature=ahead)
+
+    assert response.status_code == 400
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PENDING
+    assert not StripeEvent.objects.exists()
+
+
+def _object_with(event: dict, **fields) -> dict:
+    """The event with some fields of its object replaced."""
+    return {**event, "data": {"object": {**event["data"]["object"], **fields}}}
+
+
+FAILED = {"type": "payment_intent.payment_failed"}
+MALFORMED = {
+    "a list": lambda completed, succeeded: [completed],
+    "a string": lambda completed, succeeded: "checkout.session.completed",
+    "no type": lambda completed, succeeded: {k: v for k, v in completed.items() if k != "type"},
+    "a number as type": lambda completed, succeeded: {**completed, "type": 7},
+    "no id": lambda completed, succeeded: {k: v for k, v in completed.items() if k != "id"},
+    "no data": lambda completed, succeeded: {k: v for k, v in completed.items() if k != "data"},
+    "data without object": lambda completed, succeeded: {**completed, "data": {}},
+    "data as a list": lambda completed, succeeded: {**completed, "data": [completed["data"]]},
+    "object as a string": lambda completed, succeeded: {**completed, "data": {"object": "cs_test"}},
+    "amount as a string": lambda completed, succeeded: _object_with(completed, amount_total="3413"),
+    "amount as true": lambda completed, succeeded: _object_with(completed, amount_total=True),
+    "payment intent expanded": lambda completed, succeeded: _object_with(
+        completed, payment_intent={"id": completed["data"]["object"]["payment_intent"]}),
+    "session id as a number": lambda completed, succeeded: _object_with(completed, id=12),
+    "metadata as a string": lambda completed, succeeded: _object_with(succeeded, metadata="payment=1"),
+    "error as a string": lambda completed, succeeded: {**_object_with(succeeded, last_payment_error="no"), **FAILED},
+    "error message as a list": lambda completed, succeeded: {
+        **_object_with(succeeded, last_payment_error={"message": ["declined"]}), **FAILED},
+    "a NUL character": lambda completed, succeeded: {**completed, "id": "evt_\x00"},
+}
+
+
+@pytest.mark.parametrize("shape", MALFORMED)
+def test_a_signed_event_of_an_unexpected_shape_is_refused_with_400_logged_and_changes_nothing(
+    client, stripe_fake, card_order, caplog, shape
+):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    [completed] = events_of(stripe_fake, "checkout.session.completed")
+    [succeeded] = events_of(stripe_fake, "payment_intent.succeeded")
+    payload = json.dumps(MALFORMED[shape](completed, succeeded)).encode()
+
+    with caplog.at_level("WARNING", logger="payments.views"):
+        response = client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
+                               HTTP_STRIPE_SIGNATURE=stripe_fake.sign(payload))
+
+    assert response.status_code == 400
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.name == "payments.views"] == [
+        "Stripe webhook with an unexpected shape from 127.0.0.1"]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PENDING
+    assert not StripeEvent.objects.exists()

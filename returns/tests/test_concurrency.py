@@ -5,7 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from inventory.tests.test_concurrency import assert_ledger_matches_stock
 from payments.models import Refund
@@ -16,7 +16,6 @@ from returns.services import ReturnError, return_approve, return_receive, return
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need Postgres"),
 ]
 
 

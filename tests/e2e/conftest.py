@@ -56,3 +56,34 @@ def customer(db):
                                                 first_name="Ana", last_name="Tremblay")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)  # she can sign in
     return user
+
+
+# Every browser journey also checks the shop's Content-Security-Policy: a page that loads or runs something the policy
+# blocks (an inline script or style, a form posting elsewhere) fails the test that opened it.
+_WATCH_CSP = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.__comptoirCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${document.URL}`
+                                + (event.sample ? `: ${event.sample}` : ""));
+});"""
+
+
+@pytest.fixture
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy in this test: console reports and
+    securitypolicyviolation events, one line each."""
+    return []
+
+
+@pytest.fixture
+def new_context(new_context, csp_violations):
+    """pytest-playwright's contexts (the `page` fixture's too), watched for Content-Security-Policy violations."""
+
+    def watched(**kwargs):
+        context = new_context(**kwargs)
+        context.on("console", lambda message: csp_violations.append(message.text)
+                   if "Content Security Policy" in message.text else None)
+        context.expose_binding("__comptoirCspViolation", lambda _source, line: csp_violations.append(line))
+        context.add_init_script(_WATCH_CSP)
+        return context
+
+    yield watched
+    assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(csp_violations)

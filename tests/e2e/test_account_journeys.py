@@ -1,8 +1,9 @@
-"""Customer accounts in a real browser: signing up, verifying the email through the emailed link (which brings the
-earlier guest orders into the account), the order history and the statement, the greeting in the header, and the
-erasure of a customer's personal data.
+"""Customer accounts in a real browser: signing up with a name, verifying the email through the emailed link (which
+brings the earlier guest orders into the account), the order history and the statement, the greeting in the header,
+and the erasure of a customer's personal data.
 
-The live server runs in this process, so allauth's verification email lands in django.core.mail.outbox.
+The live server runs in this process and the outbox sends right after commit (Celery eager), so the verification
+email lands in django.core.mail.outbox; its links start with SHOP_BASE_URL, pointed at the live server.
 """
 
 import re
@@ -54,37 +55,42 @@ def statement_rows(page: Page):
     return page.get_by_role("table", name="Invoices, payments and refunds, oldest first").get_by_role("row")
 
 
-def test_a_shopper_registers_verifies_orders_and_sees_history_and_statement(page: Page, mug, canada):
+def test_a_shopper_registers_verifies_orders_and_sees_history_and_statement(page: Page, mug, canada, settings,
+                                                                           live_server):
+    settings.SHOP_BASE_URL = live_server.url
     guest_order = place(variant=mug, delivery=canada, email=NEW_EMAIL, name="Noa Gagnon")
     mail.outbox.clear()
 
-    # Sign up.
+    # Sign up, with a name.
     page.goto("/accounts/signup/")
+    expect(page.get_by_role("heading", name="Create your account", level=1)).to_be_visible()
+    page.get_by_label("First name").fill("Noa")
+    page.get_by_label("Last name").fill("Gagnon")
     page.get_by_label("Email").fill(NEW_EMAIL)
-    page.get_by_label("Password:", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^Password\W*$")).fill(NEW_PASSWORD)  # not "Password (again)"
     page.get_by_label("Password (again)").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address", level=1)).to_be_visible()
     user = get_user_model().objects.get(email=NEW_EMAIL)
     assert not Order.objects.filter(user=user).exists()  # not before the email is proved hers
 
-    # The verification email and its link.
+    # The verification email, in the shop's words, and its link.
     [email] = mail.outbox
-    assert email.to == [NEW_EMAIL]
+    assert (email.to, email.subject) == ([NEW_EMAIL], "comptoir: confirm your email address")
+    assert email.body.startswith("Hello Noa,\n\n")
     page.goto(confirmation_link(email.body))
     page.get_by_role("button", name="Confirm").click()
     assert EmailAddress.objects.get(user=user).verified is True
 
-    # Sign in; allauth made the username from the email (no first name), and the header greets with it.
+    # Sign in; the header greets her by the first name she gave.
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(NEW_EMAIL)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
     user.refresh_from_db()
-    assert user.first_name == ""
-    expect(banner(page).get_by_text(f"Hello, {user.username}", exact=True)).to_be_visible()
-    assert user.username == "new"
+    assert (user.first_name, user.last_name) == ("Noa", "Gagnon")
+    expect(banner(page).get_by_text("Hello, Noa", exact=True)).to_be_visible()
 
     # The guest order is in the history.
     banner(page).get_by_role("link", name="My orders").click()

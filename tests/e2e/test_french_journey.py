@@ -91,7 +91,8 @@ def test_help_contact_stores_policies_and_account_pages_have_no_english_in_frenc
     found = {}
     for path in ["/fr/help/", "/fr/help/?q=livraison", "/fr/help/ask/", "/fr/contact/", "/fr/stores/",
                  "/fr/shipping/policy/", "/fr/returns/policy/", "/fr/privacy/", "/fr/about/", "/fr/site-map/",
-                 "/fr/search/?q=tasse", "/fr/search/?q=zzzz", "/fr" + tasse.product.get_absolute_url()]:
+                 "/fr/search/?q=tasse", "/fr/search/?q=zzzz", "/fr" + tasse.product.get_absolute_url(),
+                 "/fr/accounts/signup/"]:
         response = page.goto(path)
         assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == "fr", path

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
@@ -37,7 +38,8 @@ def test_a_misspelt_search_narrowed_to_in_stock_under_a_price_leads_to_the_produ
     expect(page.get_by_role("heading", name="3 products found", level=2)).to_be_visible()
     expect(result_cards(page).get_by_role("heading")).to_have_text(
         ["Chocolate Gift Box", "Chocolate Truffles", "Dark Chocolate Bar"])
-    expect(page.get_by_role("main").get_by_role("link", name="chocolate", exact=True)).to_be_visible()  # did you mean
+    if connection.vendor == "postgresql":  # "did you mean" needs trigram similarity; SQLite finds by substring
+        expect(page.get_by_role("main").get_by_role("link", name="chocolate", exact=True)).to_be_visible()
 
     page.get_by_label("In stock only").check()
     page.get_by_label("Maximum price ($)").fill("20")

@@ -1,0 +1,150 @@
+"""The ready-made staff groups and what each may do, per object kind (least privilege: only what the job needs).
+
+A member also needs "Staff status" (is_staff) to open the admin. `migrate` creates these groups in every installation
+and sets their permissions to exactly what this module says (staff.services.staff_groups_sync): change this table,
+not the groups in the admin, which the next `migrate` puts back. For a local variation, make a group of your own.
+
+Each group, what it works with (view, add, change; "+ delete" where deleting is a normal edit), what it only sees:
+- Store staff: the counter forms (in-store sales, receipts, returns, transfers, count corrections: stock movements).
+  Sees stock levels, movements, locations, products and variants. Not orders.
+- Warehouse: the counter forms; shipments (the Ship form, "Mark delivered"); returns (approve, refuse, receive; not
+  the refund). Sees orders with their lines and timeline, delivery methods, carriers, capacity, holidays, stock,
+  products. Not invoices or payments.
+- Accounts: invoices (record a payment, due date, reminders), payments (refund), refunds, business accounts, returns
+  (the refund step). Sees orders with their lines and timeline, credit notes, customer profiles, user accounts (to
+  pick a business account's user).
+- Marketing: CRM contacts, their interactions (+ delete), segments and perks (+ delete); moderation of reviews,
+  questions and answers, and the shop's answers; the FAQ (topics; entries + delete) and the question inbox; pages and
+  news (+ delete). Sees the consent log, customer scores, FAQ searches that found nothing, categories and products.
+- Catalogue managers: categories, products, variants (prices), pictures (+ delete). Sees stock levels and movements.
+- Managers: every business record of the shop's own apps, models added later included (MANAGER_LIMITS), + delete on
+  content and calendars (MANAGER_DELETE). Only sees what the services write (the stock ledger, order lines and
+  timeline, consent log, scores, credit notes, the periodic jobs' runs) and user accounts. May run a periodic job now.
+
+Nobody but a superuser manages user accounts, groups and permissions, API keys for point-of-sale systems, the raw
+Stripe events or the outbox (its emails hold password-reset and sign-in links).
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.conf import settings
+
+VIEW = ("view",)
+RECORD = ("view", "add")  # append-only: a new row is the only change (the stock ledger)
+EDIT = ("view", "change")  # rows the services create; staff act on them (record a payment, approve a return)
+WORK = ("view", "add", "change")
+FULL = ("view", "add", "change", "delete")
+
+STORE_STAFF = "Store staff"
+WAREHOUSE = "Warehouse"
+ACCOUNTS = "Accounts"
+MARKETING = "Marketing"
+CATALOGUE_MANAGERS = "Catalogue managers"
+MANAGERS = "Managers"
+GROUP_NAMES = [STORE_STAFF, WAREHOUSE, ACCOUNTS, MARKETING, MANAGERS, CATALOGUE_MANAGERS]
+
+# What a counter clerk, a picker, ... needs to see around their own work.
+_STOCK_AT_THE_COUNTER = {
+    "inventory.stock": VIEW, "inventory.stockmovement": RECORD, "inventory.stocklocation": VIEW,
+    "catalog.product": VIEW, "catalog.productvariant": VIEW,
+}
+_ORDERS_READ = {
+    "orders.order": VIEW, "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
+}
+
+ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    STORE_STAFF: {**_STOCK_AT_THE_COUNTER},
+    WAREHOUSE: {
+        **_STOCK_AT_THE_COUNTER, **_ORDERS_READ,
+        "orders.deliverymethod": VIEW,
+        "shipping.shipment": WORK, "shipping.shipmentline": VIEW, "shipping.carrier": VIEW,
+        "shipping.fulfilmentcapacity": VIEW, "shipping.holiday": VIEW,
+        "returns.returnrequest": EDIT, "returns.returnline": VIEW,
+    },
+    ACCOUNTS: {
+        **_ORDERS_READ,
+        "payments.invoice": EDIT, "payments.payment": EDIT, "payments.refund": WORK, "payments.creditnote": VIEW,
+        "payments.creditaccount": WORK,
+        "returns.returnrequest": EDIT, "returns.returnline": VIEW,
+        "accounts.profile": VIEW, "auth.user": VIEW,
+    },
+    MARKETING: {
+        "crm.contact": WORK, "crm.interaction": FULL, "crm.consentevent": VIEW, "crm.customerscore": VIEW,
+        "crm.segment": FULL, "crm.perk": FULL,
+        "community.review": EDIT, "community.productquestion": EDIT, "community.productanswer": WORK,
+        "help.topic": WORK, "help.faqentry": FULL, "help.customerquestion": EDIT, "help.searchmiss": VIEW,
+        "pages.page": FULL, "pages.newsitem": FULL,
+        "catalog.category": VIEW, "catalog.product": VIEW,
+    },
+    CATALOGUE_MANAGERS: {
+        "catalog.category": WORK, "catalog.product": WORK, "catalog.productvariant": WORK,
+        "catalog.productimage": FULL,
+        "inventory.stock": VIEW, "inventory.stockmovement": VIEW,
+    },
+}
+
+# Managers: view, add and change on every model of the shop's own apps (so a model added later is theirs at the next
+# migrate), except what is listed here: technical records (nothing), records only the services write (view), rows
+# that come from customers or the services (view and change).
+MANAGER_DEFAULT = WORK
+MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
+    "inventory.apitoken": (), "payments.stripeevent": (), "outbox.outboxemail": (),
+    "inventory.stock": VIEW, "inventory.stockmovement": RECORD,
+    "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
+    "orders.orderallocation": VIEW, "orders.cart": VIEW, "orders.cartline": VIEW,
+    "payments.creditnote": VIEW, "crm.consentevent": VIEW, "crm.customerscore": VIEW, "help.searchmiss": VIEW,
+    "shipping.shipmentline": VIEW, "shipping.backinstockrequest": VIEW, "returns.returnline": VIEW,
+    # written by customers or by checkout and the payment services: worked on, never made up in the admin
+    "orders.order": EDIT, "payments.invoice": EDIT, "payments.payment": EDIT, "community.review": EDIT,
+    "community.productquestion": EDIT, "help.customerquestion": EDIT, "accounts.profile": EDIT,
+    "accounts.address": EDIT, "shipping.fulfilmentcapacity": EDIT,
+    # the record of the periodic jobs' runs: written by the runs themselves (Managers may start one: MANAGER_SPECIAL)
+    "jobs.jobrun": VIEW,
+}
+# Deleting is a normal edit only for content, calendars and rows of a form (the rest is deactivated, never deleted).
+MANAGER_DELETE = {
+    "catalog.productimage", "crm.interaction", "crm.segment", "crm.perk", "help.faqentry", "pages.page",
+    "pages.newsitem", "pages.storehours", "shipping.holiday", "shipping.rate",
+}
+# Outside the shop's apps: user accounts may be looked up (picking a business account's user), never changed.
+MANAGER_EXTRA = {"auth.user": VIEW}
+# Permissions that are not view/add/change/delete: "Run now" on the admin's Periodic jobs page.
+MANAGER_SPECIAL = {"jobs.run_job"}
+
+
+def shop_app_labels() -> set[str]:
+    """The apps of this repository (not Django's, not third-party packages)."""
+    base = Path(settings.BASE_DIR).resolve()
+    return {config.label for config in global_apps.get_app_configs()
+            if Path(config.path).resolve().is_relative_to(base) and "site-packages" not in Path(config.path).parts}
+
+
+def manager_actions(kind: str) -> tuple[str, ...]:
+    actions = MANAGER_LIMITS.get(kind, MANAGER_DEFAULT)
+    return (*actions, "delete") if kind in MANAGER_DELETE else actions
+
+
+def role_permissions(available: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
+    """What each group holds, as "app_label.codename", among the permissions that exist: `available` gives
+    (app_label, model, codename) of each. A kind named here whose model does not exist (yet) is skipped."""
+    available = list(available)
+    names = {f"{app}.{codename}" for app, _model, codename in available}
+    granted: dict[str, set[str]] = {}
+    for group, kinds in ROLES.items():
+        granted[group] = {name for kind, actions in kinds.items() for name in _names(kind, actions)} & names
+    shop_apps = shop_app_labels()
+    managers = ({name for kind, actions in MANAGER_EXTRA.items() for name in _names(kind, actions)}
+                | MANAGER_SPECIAL) & names
+    for app, model, codename in available:
+        kind = f"{app}.{model}"
+        if app in shop_apps and codename in {f"{action}_{model}" for action in manager_actions(kind)}:
+            managers.add(f"{app}.{codename}")
+    granted[MANAGERS] = managers
+    return granted
+
+
+def _names(kind: str, actions: tuple[str, ...]) -> list[str]:
+    app, model = kind.split(".")
+    return [f"{app}.{action}_{model}" for action in actions]
