@@ -39,6 +39,24 @@ def test_a_paid_checkout_session_marks_the_order_paid_and_sends_a_receipt(client
     assert "paid in full" in receipt.text_body
 
 
+def test_a_correctly_signed_event_dated_in_the_future_is_refused_and_the_same_event_dated_now_pays(
+    client, stripe_fake, card_order
+):
+    order, payment = card_order
+    stripe_fake.session_pay(payment.provider_id)
+    [completed] = events_of(stripe_fake, "checkout.session.completed")
+    payload = json.dumps(completed).encode()
+    ahead = stripe_fake.sign(payload, timestamp=int(time.time()) + 600)  # a captured request replayed later
+
+    refused = client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
+                          HTTP_STRIPE_SIGNATURE=ahead)
+
+    assert refused.status_code == 400
+    assert Order.objects.get(pk=order.pk).status == Order.Status.RECEIVED and not StripeEvent.objects.exists()
+    assert webhook_post(client, stripe_fake, completed).status_code == 200
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+
+
 def test_a_bad_signature_is_refused_with_400_and_changes_nothing(client, stripe_fake, card_order):
     order, payment = card_order
     stripe_fake.session_pay(payment.provider_id)
