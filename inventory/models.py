@@ -97,7 +97,14 @@ class Stock(models.Model):
 
 
 class StockMovement(models.Model):
-    """One line of the append-only ledger."""
+    """One line of the append-only ledger.
+
+    Append-only in the database itself (migration 0006): a trigger refuses any UPDATE or DELETE of a line, whether
+    it comes from save()/delete() below, a bulk QuerySet.update()/delete(), raw SQL or another client. The one
+    change it lets through is the SET_NULL of created_by when the account that recorded the line is deleted. A
+    mistake is put right by a new line (a count correction), never by editing one. Only emptying the whole table
+    (TRUNCATE on PostgreSQL; `manage.py flush`, which the tests use, on both databases) removes lines.
+    """
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("Receipt from supplier")

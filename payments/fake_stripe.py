@@ -189,26 +189,71 @@ class FakeStripe:
 
     # What the hosted page does
 
-    def session_pay(self, session_id: str, *, amount_cents: int | None = None) -> None:
-        """A good card on the hosted page: the session completes and is paid (`amount_cents` fakes a mismatch)."""
+    def session_pay(self, session_id: str, *, amount_cents: int | None = None, currency: str | None = None) -> None:
+        """A good card on the hosted page: the session completes and is paid (`amount_cents` or `currency` fakes a
+        payment that is not what the session asked for)."""
         with self._lock:
             session = self._open_session(session_id)
             intent = self._intent_for(session)
             amount = session["amount_total"] if amount_cents is None else amount_cents
-            charge = {
-                "id": _new_id("ch_"), "object": "charge", "amount": amount, "amount_captured": amount,
-                "amount_refunded": 0, "captured": True, "created": int(time.time()), "currency": intent["currency"],
-                "livemode": False, "metadata": dict(intent["metadata"]), "paid": True,
-                "payment_intent": intent["id"], "refunded": False, "status": "succeeded",
-            }
-            self.charges[charge["id"]] = charge
-            intent.update(amount=amount, amount_received=amount, status="succeeded", latest_charge=charge["id"],
-                          last_payment_error=None)
+            if currency is not None:
+                intent["currency"] = session["currency"] = currency
+            self._charge(intent, amount)
             session.update(status="complete", payment_status="paid", amount_total=amount, amount_subtotal=amount,
                            url=None, customer_details={"email": session["customer_email"], "name": None})
             events = [self.event_build("checkout.session.completed", session),
                       self.event_build("payment_intent.succeeded", intent)]
         self._send_all(events)
+
+    def session_pay_delayed(self, session_id: str) -> None:
+        """A payment method that settles days later (a pre-authorized bank debit) on the hosted page: the session
+        completes unpaid while the payment intent is processing; `session_settle` ends it either way."""
+        with self._lock:
+            session = self._open_session(session_id)
+            intent = self._intent_for(session)
+            intent.update(status="processing", last_payment_error=None)
+            session.update(status="complete", payment_status="unpaid", url=None,
+                           customer_details={"email": session["customer_email"], "name": None})
+            events = [self.event_build("checkout.session.completed", session),
+                      self.event_build("payment_intent.processing", intent)]
+        self._send_all(events)
+
+    def session_settle(self, session_id: str, *, succeeded: bool) -> None:
+        """The delayed payment of a session completed unpaid succeeds (checkout.session.async_payment_succeeded,
+        payment_intent.succeeded) or fails (checkout.session.async_payment_failed, payment_intent.payment_failed;
+        the session stays complete and unpaid)."""
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                raise KeyError(f"No such checkout.session: {session_id!r}")
+            intent = self.payment_intents.get(session["payment_intent"] or "")
+            if intent is None or intent["status"] != "processing":
+                raise ValueError(f"Checkout session {session_id} has no payment processing.")
+            if succeeded:
+                self._charge(intent, session["amount_total"])
+                session.update(payment_status="paid")
+                events = [self.event_build("checkout.session.async_payment_succeeded", session),
+                          self.event_build("payment_intent.succeeded", intent)]
+            else:
+                intent.update(status="requires_payment_method", last_payment_error={
+                    "type": "invalid_request_error", "code": "insufficient_funds",
+                    "message": "The customer's account has insufficient funds to cover this payment.",
+                })
+                events = [self.event_build("checkout.session.async_payment_failed", session),
+                          self.event_build("payment_intent.payment_failed", intent)]
+        self._send_all(events)
+
+    def _charge(self, intent: dict, amount: int) -> None:
+        """The intent succeeds with one charge of `amount` cents."""
+        charge = {
+            "id": _new_id("ch_"), "object": "charge", "amount": amount, "amount_captured": amount,
+            "amount_refunded": 0, "captured": True, "created": int(time.time()), "currency": intent["currency"],
+            "livemode": False, "metadata": dict(intent["metadata"]), "paid": True,
+            "payment_intent": intent["id"], "refunded": False, "status": "succeeded",
+        }
+        self.charges[charge["id"]] = charge
+        intent.update(amount=amount, amount_received=amount, status="succeeded", latest_charge=charge["id"],
+                      last_payment_error=None)
 
     def session_decline(self, session_id: str) -> None:
         """A declined card on the hosted page: the payment intent fails, the session stays open for another try."""

@@ -326,6 +326,9 @@ SHOP_REMINDER_FINAL_DAYS = env.int("SHOP_REMINDER_FINAL_DAYS", default=15)
 
 # Shipping: the province a product page's "order today, arrives by …" assumes before the shopper gives an address.
 SHOP_HOME_PROVINCE = env.str("SHOP_HOME_PROVINCE", default="AB")
+# Demos and tests only: delivery dates are promised as if it were this moment (ISO 8601, e.g. 2026-12-24T14:30,
+# shop time without an offset) instead of now (shipping.services.promise.promise_clock).
+SHOP_PROMISE_NOW = env.str("SHOP_PROMISE_NOW", default="")
 # Returns are accepted this many days after delivery (or shipping, when delivery was not recorded).
 SHOP_RETURN_DAYS = env.int("SHOP_RETURN_DAYS", default=30)
 

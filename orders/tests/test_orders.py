@@ -79,6 +79,40 @@ def test_cancelling_without_the_link_is_refused(order):
     assert order.status == "received"
 
 
+@pytest.mark.parametrize("status, timeline", [
+    ("paid", ["received", "paid"]),
+    ("preparing", ["received", "paid", "preparing"]),
+])
+def test_a_guest_with_the_link_cannot_cancel_an_order_once_it_is_paid_or_being_prepared(order, status, timeline):
+    # The allowed moves let staff cancel a paid or prepared order; the customer's link cancels only a received one.
+    from decimal import Decimal
+
+    from django.test import Client
+
+    from payments.models import Invoice
+    from payments.services.received import payment_record
+
+    guest, page = Client(), order.get_absolute_url()
+    assert "Cancel this order" in guest.get(page).content.decode()  # offered while the order is only received
+    payment_record(order=order, amount=Decimal("53.03"), method="cheque", reference="No. 12")  # paid in full
+    if status == "preparing":
+        order_transition(order=order, to="preparing")
+
+    response = guest.post(reverse("orders:order_cancel", args=[order.number]), {"t": order.access_token})
+
+    assert (response.status_code, response["Location"]) == (302, page)
+    html = guest.get(page).content.decode()
+    assert "This order is already being handled; please contact us to change it." in html
+    assert "Cancel this order" not in html
+    order.refresh_from_db()
+    assert order.status == status
+    assert list(order.events.values_list("status", flat=True)) == timeline
+    stock = Stock.objects.get()
+    assert (stock.on_hand, stock.reserved) == (5, 2)
+    assert not StockMovement.objects.filter(kind="online_release").exists()
+    assert Invoice.objects.get(order=order).status == Invoice.Status.PAID
+
+
 def test_status_moves_follow_the_allowed_map_and_shipping_takes_stock_off_the_shelf(order, admin_user):
     for status in ("paid", "preparing", "shipped", "delivered"):
         order_transition(order=order, to=status, user=admin_user)

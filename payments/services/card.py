@@ -79,8 +79,10 @@ def card_payment_start(*, order: Order, success_url: str, cancel_url: str) -> Pa
 
 def card_sessions_close(*, order: Order) -> bool:
     """Close the order's open Checkout sessions at Stripe so that nobody pays while its stock goes back. False
-    when one is already paid: its webhook is on the way and the order must wait for it. Stripe being unreachable
-    does not block: a payment that still arrives is handled as a late payment (refunded if the stock is gone)."""
+    when one is paid, or completed by a payment that is still settling (a bank debit): its webhook is on the way
+    and the order must wait for it. A session completed by a payment that then failed (async_payment_failed made
+    its payment failed) will bring nothing more and does not hold the order. Stripe being unreachable does not
+    block: a payment that still arrives is handled as a late payment (refunded if the stock is gone)."""
     open_payments = order.payments.filter(method=Payment.Method.CARD,
                                           status__in=(Payment.Status.PENDING, Payment.Status.FAILED))
     for payment in open_payments.exclude(provider_id=""):
@@ -90,7 +92,10 @@ def card_sessions_close(*, order: Order) -> bool:
             logger.warning("Could not close Checkout session %s of %s: %s", payment.provider_id, order.number, error)
             continue
         if session.status == "complete":
-            logger.info("%s: session %s is paid; waiting for its webhook.", order.number, payment.provider_id)
+            if session.payment_status == "unpaid" and payment.status == Payment.Status.FAILED:
+                continue  # a delayed payment that failed: Stripe sends nothing more for this session
+            logger.info("%s: session %s is paid or settling; waiting for its webhook.", order.number,
+                        payment.provider_id)
             return False
     return True
 

@@ -287,6 +287,54 @@ def test_session_pay_can_fake_a_different_amount(stripe_fake):
     assert (completed["amount_total"], succeeded["amount_received"]) == (1000, 1000)
 
 
+def test_session_pay_can_fake_another_currency(stripe_fake):
+    session = _session()
+
+    stripe_fake.session_pay(session.id, currency="usd")
+
+    completed, succeeded = (event["data"]["object"] for event in stripe_fake.events)
+    assert (completed["currency"], completed["amount_total"]) == ("usd", 1234)
+    assert (succeeded["currency"], succeeded["amount_received"]) == ("usd", 1234)
+    assert [charge["currency"] for charge in stripe_fake.charges.values()] == ["usd"]
+
+
+def test_a_delayed_payment_completes_the_session_unpaid_and_then_succeeds(stripe_fake):
+    session = _session()
+
+    stripe_fake.session_pay_delayed(session.id)
+
+    assert _types(stripe_fake) == ["checkout.session.completed", "payment_intent.processing"]
+    completed, processing = (event["data"]["object"] for event in stripe_fake.events)
+    assert (completed["status"], completed["payment_status"], processing["status"]) == (
+        "complete", "unpaid", "processing")
+    assert stripe_fake.charges == {}
+    assert _api(stripe_fake, f"/v1/checkout/sessions/{session.id}/expire", data={})[0] == 400
+
+    stripe_fake.session_settle(session.id, succeeded=True)
+
+    assert _types(stripe_fake)[2:] == ["checkout.session.async_payment_succeeded", "payment_intent.succeeded"]
+    settled, succeeded = (event["data"]["object"] for event in stripe_fake.events[2:])
+    assert (settled["status"], settled["payment_status"], settled["amount_total"]) == ("complete", "paid", 1234)
+    assert (succeeded["status"], succeeded["amount_received"]) == ("succeeded", 1234)
+    assert [charge["amount"] for charge in stripe_fake.charges.values()] == [1234]
+    with pytest.raises(ValueError, match="no payment processing"):
+        stripe_fake.session_settle(session.id, succeeded=True)
+
+
+def test_a_delayed_payment_that_fails_leaves_the_session_complete_and_unpaid(stripe_fake):
+    session = _session()
+    stripe_fake.session_pay_delayed(session.id)
+
+    stripe_fake.session_settle(session.id, succeeded=False)
+
+    assert _types(stripe_fake)[2:] == ["checkout.session.async_payment_failed", "payment_intent.payment_failed"]
+    settled, failed = (event["data"]["object"] for event in stripe_fake.events[2:])
+    assert (settled["status"], settled["payment_status"]) == ("complete", "unpaid")
+    assert (failed["status"], failed["last_payment_error"]["code"]) == ("requires_payment_method", "insufficient_funds")
+    assert stripe_fake.charges == {}
+    assert _api(stripe_fake, "/v1/refunds", data={"payment_intent": failed["id"]})[0] == 400
+
+
 def test_the_signature_is_the_one_stripe_computes(stripe_fake):
     payload = b'{"id": "evt_1"}'
 

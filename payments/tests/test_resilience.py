@@ -72,24 +72,26 @@ def test_two_deliveries_of_the_same_events_at_once_pay_once(paid_at_stripe, stri
     order, payment, _completed = paid_at_stripe
     events = [e for e in stripe_fake.events if e["type"] in ("checkout.session.completed", "payment_intent.succeeded")]
     outcomes, errors = [], []
-    start = threading.Barrier(6)
+    start = threading.Barrier(6, timeout=30)
 
     def deliver(event):
         try:
             start.wait()
             outcomes.append(stripe_event_handle(event=event))
-        except Exception as exc:  # noqa: BLE001 — reported below
+        except BaseException as exc:  # noqa: BLE001 — whatever a delivery raised is reported below
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=deliver, args=(events[i % 2],)) for i in range(6)]
+    threads = [threading.Thread(target=deliver, args=(events[i % 2],), daemon=True) for i in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
+        thread.join(timeout=30)
 
+    assert [thread.name for thread in threads if thread.is_alive()] == [], "a delivery hung (a lock never released?)"
     assert errors == []
+    assert len(outcomes) == 6  # every delivery ran to its end
     assert sum(o.endswith("order paid") for o in outcomes) == 1
     assert StripeEvent.objects.count() == 2
     assert_paid_once(order, payment)

@@ -6,13 +6,14 @@
                 (staff hours per day × 60 / minutes per order);
     arrives_on = ships_on + the carrier's transit days, counted in working days (no weekends, no holidays).
 
-Pure functions of their inputs (no clock, no database) so every rule is unit-tested; `promise_now` gathers the
-inputs from the database for pages.
+Pure functions of their inputs (no clock, no database) so every rule is unit-tested; `promise_context` gathers the
+inputs from the database for pages, at `promise_clock()`: now, or the shop time SHOP_PROMISE_NOW fixes (demos, tests).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from orders.models import DeliveryMethod, Order
@@ -68,10 +69,20 @@ def promise_for(*, now: datetime, calendar: Calendar, cutoff, orders_per_day: in
     return Promise(ships_on=ships_on, arrives_on=calendar.add_working_days(ships_on, transit_days))
 
 
+def promise_clock() -> datetime:
+    """The time promises are made at: now, unless SHOP_PROMISE_NOW names a moment (ISO 8601; without an offset, in
+    the shop's time zone) — for demos and tests that must show the same dates whatever the day."""
+    fixed = settings.SHOP_PROMISE_NOW
+    if not fixed:
+        return timezone.now()
+    moment = datetime.fromisoformat(fixed)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
 def promise_period() -> str:
     """The hour a cached page's delivery promise was written for: pages showing one are rebuilt every hour, so a
     cut-off on the hour is never missed; the queue's effect is at most the page cache's lifetime late."""
-    return timezone.localtime().strftime("%Y-%m-%d-%H")
+    return timezone.localtime(promise_clock()).strftime("%Y-%m-%d-%H")
 
 
 # From the database
@@ -109,5 +120,5 @@ class PromiseContext:
 
 def promise_context(*, now: datetime | None = None) -> PromiseContext:
     capacity = FulfilmentCapacity.current()
-    return PromiseContext(now=now or timezone.now(), calendar=calendar_current(capacity=capacity),
+    return PromiseContext(now=now or promise_clock(), calendar=calendar_current(capacity=capacity),
                           cutoff=capacity.cutoff, orders_per_day=capacity.orders_per_day, queue=orders_waiting())

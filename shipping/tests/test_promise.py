@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shipping.services.promise import Calendar, promise_for, ship_date
+from shipping.services.promise import Calendar, promise_context, promise_for, ship_date
 
 CALGARY = ZoneInfo("America/Edmonton")
 WEEK = Calendar(weekdays=frozenset({0, 1, 2, 3, 4}), holidays=frozenset())
@@ -91,3 +91,13 @@ def test_a_restock_date_already_past_changes_nothing():
     now = at("2026-11-24", "09:00")
 
     assert ships(now, ready_on=date(2026, 11, 1)) == date(2026, 11, 24)
+
+
+@pytest.mark.django_db
+def test_a_promise_time_fixed_for_a_demo_is_read_in_the_shops_time_zone(settings):
+    settings.SHOP_PROMISE_NOW = "2026-11-27T15:00"  # Friday, an hour past the cut-off in Calgary (22:00 UTC)
+
+    context = promise_context()
+
+    assert context.now == at("2026-11-27", "15:00")
+    assert context.promise(transit_days=1).ships_on == date(2026, 11, 30)  # Monday

@@ -19,12 +19,11 @@ shipping and handling on their own lines.
 """
 
 import re
-from datetime import date, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
@@ -34,7 +33,6 @@ from orders.models import Cart, DeliveryMethod, Order
 from orders.services import cart as cart_services
 from orders.services.checkout import CheckoutDetails, order_place
 from shipping.models import Shipment
-from shipping.rates import HOLIDAYS
 from shipping.tests.helpers import carriers_seed
 from tests.e2e.helpers import admin_log_in
 
@@ -66,24 +64,23 @@ def kettle(carriers, warehouse):
     return variant
 
 
-def arrives_by(transit_days: int) -> str:
-    """The promised day as the checkout writes it ("Monday, November 30"): the order is packed today if today is
-    a working day (Monday to Friday, not a seeded holiday) and it is not past the 14:00 cut-off (shop time), else
-    the next working day (no queue: no other order waits); the carrier then takes `transit_days` working days."""
-    holidays = {date.fromisoformat(day) for day, _name in HOLIDAYS}
+# The shop's clock for the delivery promises of these tests (SHOP_PROMISE_NOW, read by the live server's thread
+# too): Thursday 24 December 2026 at 14:30 in Calgary, half an hour past the 14:00 cut-off. The parcel is packed on
+# the next working day: Friday 25 (Christmas Day) and Monday 28 (Boxing Day, observed) are seeded holidays, with the
+# weekend between, so Tuesday 29 December. The carrier then counts working days from there; Friday 1 January (New
+# Year's Day) and the weekend after it are skipped:
+ARRIVES_BY = {
+    1: "Wednesday, December 30",  # FedEx Priority Overnight
+    2: "Thursday, December 31",  # Purolator Express
+    3: "Monday, January 4",  # Canada Post Xpresspost
+    4: "Tuesday, January 5",  # Purolator Ground, FedEx Economy
+    5: "Wednesday, January 6",  # Canada Post Regular Parcel
+}
 
-    def working(day: date) -> bool:
-        return day.weekday() < 5 and day not in holidays
 
-    now = timezone.localtime()
-    day = now.date() if working(now.date()) and now.time() <= time(14, 0) else now.date() + timedelta(days=1)
-    while not working(day):
-        day += timedelta(days=1)
-    for _step in range(transit_days):
-        day += timedelta(days=1)
-        while not working(day):
-            day += timedelta(days=1)
-    return f"{day:%A}, {day:%B} {day.day}"
+@pytest.fixture
+def christmas_eve_afternoon(settings):
+    settings.SHOP_PROMISE_NOW = "2026-12-24T14:30:00-07:00"
 
 
 def cart_button(page: Page):
@@ -109,7 +106,8 @@ def delivery_options(page: Page):
     return page.get_by_role("group", name="Delivery", exact=True).get_by_role("radio")
 
 
-def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_follow(page: Page, kettle):
+def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_follow(
+        page: Page, kettle, christmas_eve_afternoon):
     # The figures of the module docstring are the ones seeded.
     central_2kg = {m.name: (r.price, r.transit_days) for m in DeliveryMethod.objects.filter(kind="ship", is_active=True)
                    for r in m.rates.filter(zone__name="Central (ON, QC)", max_weight_kg=2)}
@@ -135,9 +133,9 @@ def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_f
 
     # Every carrier service that reaches Toronto, priced for 1.2 kg with handling, and its day.
     expect(delivery_options(page)).to_have_count(6)
-    cheapest = f"Canada Post Regular Parcel — $19.00 — arrives by {arrives_by(5)}"  # 16.50 + 2.50
-    express = f"Purolator Express — $33.70 — arrives by {arrives_by(2)}"  # 31.20 + 2.50
-    overnight = f"FedEx Priority Overnight — $48.15 — arrives by {arrives_by(1)}"  # 44.15 + 4.00
+    cheapest = f"Canada Post Regular Parcel — $19.00 — arrives by {ARRIVES_BY[5]}"  # 16.50 + 2.50
+    express = f"Purolator Express — $33.70 — arrives by {ARRIVES_BY[2]}"  # 31.20 + 2.50
+    overnight = f"FedEx Priority Overnight — $48.15 — arrives by {ARRIVES_BY[1]}"  # 44.15 + 4.00
     for label in (cheapest, express, overnight):
         expect(page.get_by_role("radio", name=label, exact=True)).to_be_visible()
     # What was typed is kept on the page that shows the options.
@@ -160,7 +158,7 @@ def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_f
         "HST 13 % $14.65",
         "Total (CAD) $127.35",
     ], use_inner_text=True)
-    expect(page.get_by_text(f"Arrives by {arrives_by(2)}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Arrives by {ARRIVES_BY[2]}", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Place order — $127.35")).to_be_visible()
 
     # Something cheaper after all: back to the details, the choice kept, another carrier.
@@ -181,7 +179,7 @@ def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_f
         "HST 13 % $12.74",
         "Total (CAD) $110.74",
     ], use_inner_text=True)
-    expect(page.get_by_text(f"Arrives by {arrives_by(5)}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Arrives by {ARRIVES_BY[5]}", exact=True)).to_be_visible()
     expect(page.get_by_text("Payment: Cheque")).to_be_visible()
     page.get_by_role("button", name="Place order — $110.74").click()
 
@@ -196,11 +194,11 @@ def test_an_ontario_shopper_compares_carriers_picks_one_and_the_totals_and_tax_f
     assert (order.subtotal, order.shipping, order.handling, order.tax_total, order.total) == (
         Decimal("79.00"), Decimal("16.50"), Decimal("2.50"), Decimal("12.74"), Decimal("110.74"))
     assert list(order.tax_lines.values_list("name", "base", "amount")) == [("HST", Decimal("98.00"), Decimal("12.74"))]
-    assert f"{order.promised_on:%A}, {order.promised_on:%B} {order.promised_on.day}" == arrives_by(5)
+    assert (order.ships_by, order.promised_on) == (date(2026, 12, 29), date(2027, 1, 6))
     assert (order.ship_city, order.ship_province, order.ship_postal_code) == ("Toronto", "ON", "M5H 1A1")
 
 
-def test_the_delivery_options_are_listed_soonest_first(page: Page, kettle):
+def test_the_delivery_options_are_listed_soonest_first(page: Page, kettle, christmas_eve_afternoon):
     page.goto(kettle.product.get_absolute_url())
     page.get_by_role("main").get_by_role("button", name="Add to cart").click()
     expect(cart_button(page)).to_have_text("Cart: 1 item, $79.00")
@@ -212,12 +210,12 @@ def test_the_delivery_options_are_listed_soonest_first(page: Page, kettle):
 
     # Soonest first; on the same day the cheaper first (Purolator Ground $19.45 before FedEx Economy $19.60).
     expect(page.get_by_role("group", name="Delivery", exact=True)).to_match_aria_snapshot(f"""
-      - radio "FedEx Priority Overnight — $48.15 — arrives by {arrives_by(1)}"
-      - radio "Purolator Express — $33.70 — arrives by {arrives_by(2)}"
-      - radio "Canada Post Xpresspost — $28.45 — arrives by {arrives_by(3)}"
-      - radio "Purolator Ground — $19.45 — arrives by {arrives_by(4)}"
-      - radio "FedEx Economy — $19.60 — arrives by {arrives_by(4)}"
-      - radio "Canada Post Regular Parcel — $19.00 — arrives by {arrives_by(5)}"
+      - radio "FedEx Priority Overnight — $48.15 — arrives by {ARRIVES_BY[1]}"
+      - radio "Purolator Express — $33.70 — arrives by {ARRIVES_BY[2]}"
+      - radio "Canada Post Xpresspost — $28.45 — arrives by {ARRIVES_BY[3]}"
+      - radio "Purolator Ground — $19.45 — arrives by {ARRIVES_BY[4]}"
+      - radio "FedEx Economy — $19.60 — arrives by {ARRIVES_BY[4]}"
+      - radio "Canada Post Regular Parcel — $19.00 — arrives by {ARRIVES_BY[5]}"
     """, timeout=1000)  # the page is loaded: its six options are there
 
 def test_staff_ship_an_order_with_a_tracking_number_and_the_customer_gets_the_link(
