@@ -70,3 +70,46 @@ def test_a_ledger_line_keeps_the_first_255_characters_of_the_reason_and_64_of_th
 
     movement.refresh_from_db()
     assert (movement.reason, movement.reference) == ("r" * 255, "P" * 64)
+
+
+def test_reserve_takes_the_last_unit_from_the_next_location_when_the_first_runs_out(variant, warehouse):
+    from inventory.tests.factories import WarehouseFactory
+
+    second = WarehouseFactory(name="Overflow", code="ovf", priority=5)
+    services.stock_receive(variant=variant, location=warehouse, quantity=2)
+    services.stock_receive(variant=variant, location=second, quantity=5)
+
+    allocations = services.stock_reserve(lines=[(variant.pk, 3)], reference="ORDER-4")
+
+    assert [(a.location_id, a.quantity) for a in allocations] == [(warehouse.pk, 2), (second.pk, 1)]
+    assert Stock.objects.get(variant=variant, location=second).reserved == 1
+
+
+def two_held(variant, warehouse, store):
+    """Two allocations of an order, the second asking for more units than its location still holds reserved."""
+    services.stock_receive(variant=variant, location=warehouse, quantity=3)
+    held = services.stock_reserve(lines=[(variant.pk, 2)], reference="ORDER-5")[0]
+    other = services.stock_receive(variant=variant, location=store, quantity=1).stock
+    short = services.Allocation(other.pk, variant.pk, store.pk, 1)
+    return held, short
+
+
+def test_a_release_that_cannot_give_back_one_allocation_gives_back_none(variant, warehouse, store):
+    held, short = two_held(variant, warehouse, store)
+
+    with pytest.raises(services.StockError, match="nothing was released"):
+        services.stock_release(allocations=[held, short], reference="ORDER-5")
+
+    assert Stock.objects.get(variant=variant, location=warehouse).reserved == 2
+    assert not StockMovement.objects.filter(kind=StockMovement.Kind.ONLINE_RELEASE).exists()
+
+
+def test_a_shipment_that_cannot_take_one_allocation_takes_none(variant, warehouse, store):
+    held, short = two_held(variant, warehouse, store)
+
+    with pytest.raises(services.StockError, match="nothing was shipped"):
+        services.stock_ship(allocations=[held, short], reference="ORDER-5")
+
+    stock = Stock.objects.get(variant=variant, location=warehouse)
+    assert (stock.on_hand, stock.reserved) == (3, 2)
+    assert not StockMovement.objects.filter(kind=StockMovement.Kind.ONLINE_SALE).exists()

@@ -1,0 +1,50 @@
+"""MoneyField rules that only mutation testing (make mutation) showed untested."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.money import MoneyField
+
+
+def field(**kwargs):
+    money = MoneyField(**kwargs)
+    money.set_attributes_from_name("amount")
+    return money
+
+
+def test_an_amount_of_up_to_ten_digits_before_the_cents_is_valid_and_nothing_larger():
+    assert field().clean(Decimal("9999999999.99"), None) == Decimal("9999999999.99")
+
+    with pytest.raises(ValidationError, match="no more than 12 digits"):
+        field().clean(Decimal("10000000000.00"), None)
+
+
+@pytest.mark.parametrize("junk", [[1, 2], {"amount": 1}, object(), "12,50", float("nan")])
+def test_junk_is_not_an_amount_of_money(junk):
+    with pytest.raises(ValidationError, match="is not an amount of money"):
+        field().to_python(junk)
+
+
+def test_a_money_field_without_a_default_starts_empty_not_as_an_empty_string():
+    assert field().get_default() is None
+
+
+def test_an_amount_is_serialized_as_its_dollars_and_nothing_as_an_empty_string():
+    assert field().value_to_string(SimpleNamespace(amount=Decimal("12.50"))) == "12.50"
+    assert field().value_to_string(SimpleNamespace(amount=None)) == ""
+
+
+@pytest.mark.parametrize("options, errors", [
+    ({}, []), ({"default": Decimal("0")}, []), ({"default": "0.50"}, []), ({"default": Decimal}, []),
+    ({"default": "lots"}, ["core.E001"]),
+])
+def test_a_default_that_is_not_an_amount_is_reported_by_the_system_checks(options, errors):
+    from orders.models import Order
+
+    money = field(**options)
+    money.model = Order
+
+    assert [error.id for error in money.check() if error.id.startswith("core.")] == errors
