@@ -79,11 +79,12 @@ bench: $(VENV)/.installed-dev
 
 # Mutation testing (cosmic-ray) of the modules holding the rules on money, stock, an order's state and an email's
 # delivery (mutation/modules.toml): each mutant runs the tests that reach it; survivors are listed per module.
-# Not part of `make test` (about 90 minutes). `make mutation MODULES="core/money.py orders/services/pricing.py"`
-# narrows it; the report stays in .mutation/report.txt.
+# Not part of `make test` (see the README for how long it takes). `make mutation MODULES="core/money.py
+# orders/services/pricing.py"` narrows it, JOBS=1 runs one worker (default: one per CPU); the report stays in
+# .mutation/report.txt.
 mutation: $(VENV)/.installed-dev
 	scripts/ensure-services.sh
-	$(PY) mutation/run.py $(MODULES)
+	$(PY) mutation/run.py $(if $(JOBS),--jobs $(JOBS)) $(MODULES)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

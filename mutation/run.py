@@ -3,28 +3,32 @@ and an email's delivery (mutation/modules.toml), with cosmic-ray.
 
     python mutation/run.py                       every module of mutation/modules.toml
     python mutation/run.py orders/services/pricing.py core/money.py
+    python mutation/run.py --jobs 1              one worker (default: one per CPU, or MUTATION_JOBS)
     python mutation/run.py --report              print the last run's report again
 
 What it does:
-1. Copies the working tree (git's tracked and untracked, not ignored, files) to a scratch folder, because
-   cosmic-ray writes each mutant into the source file itself: the developer's tree is never touched.
+1. Shares the modules among `--jobs` workers (the largest first, to the least loaded). Each worker copies the
+   working tree (git's tracked and untracked, not ignored, files) to its own scratch folder, because cosmic-ray
+   writes each mutant into the source file itself: the developer's tree is never touched, and two workers never
+   share a mutant. Steps 2 to 4 run in each worker, on its own test databases.
 2. Lists the mutants of each module with cosmic-ray (`init`), then skips the ones the config leaves out (operators
    not kept, signatures and annotations, parts not mutated, lines marked `# pragma: no mutate`).
 3. Runs the mapped tests once, unmutated, with mutation/profile.py: on SQLite, then the tests marked `postgres` or
    `concurrency` (row-lock races, lock order, full-text search: SQLite skips them) on PostgreSQL. This is the
    baseline (it must pass), and it records which test runs which function of each module and how long it takes.
 4. For each mutant: cosmic-ray applies it and runs, in a new process, only the tests that ran the mutated
-   function (fastest first, stopping at the first failure): those on SQLite (fast), then, if all passed, those
+   function (fastest first, stopping at the first failure; all the mapped tests for a mutant outside any function,
+   a constant or a class attribute that other code reads): those on SQLite (fast), then, if all passed, those
    that need PostgreSQL. Then it restores the file. A mutant that no test runs survives without a run. One mutant
-   at a time, on one test database per engine (`--reuse-db`): two runs can't share a tree (the mutant is on disk)
-   and the machine has two cores.
+   at a time per worker, on one test database per engine (`--reuse-db`).
 5. Prints, per module, the mutants killed, survived, timed out and incompetent (cosmic-ray could not apply or run
    them), and every survivor with file:line, the function and the diff. The sessions (cosmic-ray's own format:
    `cosmic-ray dump`, `cr-report`, `cr-html` read them) and report.txt stay in .mutation/.
 
-Environment: MUTATION_DATABASE_URL (Postgres; default postgres://postgres:postgres@127.0.0.1:5432/comptoir_mutation,
-the tests then use test_comptoir_mutation), MUTATION_WORKDIR (the scratch copy, which holds the SQLite test
-database too; default a folder under /tmp named after this tree).
+Environment: MUTATION_DATABASE_URL (Postgres; default postgres://postgres:postgres@127.0.0.1:5432/comptoir_mutation;
+worker N adds _N to the name, its tests then use test_comptoir_mutation_N), MUTATION_WORKDIR (the scratch copy,
+which holds the SQLite test database too; default a folder under /tmp named after this tree; worker N adds -N),
+MUTATION_JOBS (the workers).
 """
 
 import argparse
@@ -60,6 +64,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help="modules of mutation/modules.toml (default: all)")
     parser.add_argument("--report", action="store_true", help="print the report of the last run, run nothing")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", 0)) or os.cpu_count() or 1,
+                        help="modules tested at once, each in its own tree copy and databases (default: the CPUs)")
+    parser.add_argument("--worker", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     config = tomllib.loads((REPO / "mutation" / "modules.toml").read_text(encoding="utf-8"))
     unknown = [m for m in args.modules if m not in config["modules"]]
@@ -71,22 +78,56 @@ def main() -> int:
 
     started = time.monotonic()
     OUT.mkdir(exist_ok=True)
-    tree = tree_copy()
-    os.chdir(tree)
-    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    sessions = {module: session_create(module, config) for module in modules}
-    profiles = {database: profile_run(modules, config, database, tree) for database in DATABASES}
-    for module in modules:
-        module_run(module, config["modules"][module], sessions[module], profiles, tree)
+    groups = module_groups(modules, args.jobs) if not args.worker else [modules]
+    if len(groups) > 1:
+        workers_run(groups)
+    else:
+        worker_run(modules, config, args.worker)
+    if args.worker:
+        return 0
     took = time.monotonic() - started
     print(f"\nmutation testing took {took / 60:.0f} min")
     return report(modules, took=took)
 
 
-def tree_copy() -> Path:
+def module_groups(modules: list[str], jobs: int) -> list[list[str]]:
+    """The modules shared among `jobs` workers, the largest first to the least loaded (by lines of code)."""
+    groups: list[list[str]] = [[] for _ in range(max(1, min(jobs, len(modules))))]
+    loads = [0] * len(groups)
+    for module in sorted(modules, key=lambda m: -len(Path(REPO / m).read_text(encoding="utf-8").splitlines())):
+        least = loads.index(min(loads))
+        groups[least].append(module)
+        loads[least] += len(Path(REPO / module).read_text(encoding="utf-8").splitlines())
+    return groups
+
+
+def workers_run(groups: list[list[str]]) -> None:
+    """One worker process per group, each with its own tree copy and test databases; their lines interleave."""
+    processes = []
+    for number, group in enumerate(groups, 1):
+        print(f"worker {number}: {' '.join(group)}", flush=True)
+        processes.append(subprocess.Popen([PYTHON, str(Path(__file__).resolve()), "--worker", str(number), *group]))
+    failed = [number for number, process in enumerate(processes, 1) if process.wait() != 0]
+    if failed:
+        raise SystemExit(f"worker {', '.join(map(str, failed))} stopped early: see its lines above.")
+
+
+def worker_run(modules: list[str], config: dict, worker: str) -> None:
+    tree = tree_copy(worker)
+    os.chdir(tree)
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    sessions = {module: session_create(module, config) for module in modules}
+    profiles = {database: profile_run(modules, config, database, tree, worker) for database in DATABASES}
+    for module in modules:
+        module_run(module, config["modules"][module], sessions[module], profiles, tree, worker)
+
+
+def tree_copy(worker: str) -> Path:
     """A fresh copy of the working tree (tracked and untracked files, not the ignored ones)."""
     default = Path("/tmp") / f"comptoir-mutation-{hashlib.sha1(str(REPO).encode()).hexdigest()[:10]}"
     tree = Path(os.environ.get("MUTATION_WORKDIR", default))
+    if worker:
+        tree = tree.with_name(f"{tree.name}-{worker}")
     if tree.exists():
         shutil.rmtree(tree)
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
@@ -105,11 +146,12 @@ DATABASES = {"sqlite": "not postgres and not concurrency", "postgres": "postgres
 LEFT_OUT = "not e2e and not celery_worker"
 
 
-def database_env(database: str, tree: Path) -> dict:
+def database_env(database: str, tree: Path, worker: str) -> dict:
     if database == "sqlite":
         return {"DATABASE_URL": f"sqlite:///{tree / 'mutation.sqlite3'}",
                 "SQLITE_TEST_NAME": str(tree / "test-mutation.sqlite3")}
-    return {"DATABASE_URL": os.environ.get("MUTATION_DATABASE_URL", DEFAULT_POSTGRES)}
+    url = os.environ.get("MUTATION_DATABASE_URL", DEFAULT_POSTGRES)
+    return {"DATABASE_URL": f"{url}_{worker}" if worker else url}  # each worker its own test database
 
 
 def session_path(module: str) -> Path:
@@ -185,11 +227,11 @@ def inside(position, span) -> bool:
     return span[0] <= tuple(position) < span[1]
 
 
-def profile_run(modules: list[str], config: dict, database: str, tree: Path) -> dict:
+def profile_run(modules: list[str], config: dict, database: str, tree: Path, worker: str) -> dict:
     """The baseline on one database: the mapped tests, unmutated, profiled. Exits if they do not pass."""
     paths = sorted({path for module in modules for path in config["modules"][module]["tests"]})
-    out = OUT / f"profile.{database}.json"
-    env = dict(os.environ, **database_env(database, tree), MUTATION_PROFILE_FILES=os.pathsep.join(modules),
+    out = OUT / f"profile.{database}{worker}.json"
+    env = dict(os.environ, **database_env(database, tree, worker), MUTATION_PROFILE_FILES=os.pathsep.join(modules),
                MUTATION_PROFILE_OUT=str(out), PYTHONPATH=str(tree))
     marks = f"({DATABASES[database]}) and {LEFT_OUT}"
     print(f"baseline on {database} ({marks}): {' '.join(paths)}", flush=True)
@@ -203,7 +245,7 @@ def profile_run(modules: list[str], config: dict, database: str, tree: Path) -> 
     return json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
 
 
-def module_run(module: str, settings: dict, path: Path, profiles: dict, tree: Path) -> None:
+def module_run(module: str, settings: dict, path: Path, profiles: dict, tree: Path, worker: str) -> None:
     roots = tuple(p.rstrip("/") for p in settings["tests"])
     spans = function_spans(ast.parse(Path(module).read_text(encoding="utf-8")))
     reach = {database: tests_reaching(module, roots, spans, profile) for database, profile in profiles.items()}
@@ -217,9 +259,9 @@ def module_run(module: str, settings: dict, path: Path, profiles: dict, tree: Pa
             for database, (functions, durations) in reach.items():
                 chosen = sorted(functions.get(span, ()), key=durations.get)
                 if chosen:
-                    args_file = OUT / f"tests.{database}.args"
+                    args_file = OUT / f"tests.{database}{worker}.args"
                     args_file.write_text("\n".join(chosen) + "\n", encoding="utf-8")
-                    env = " ".join(f"{k}={v}" for k, v in database_env(database, tree).items())
+                    env = " ".join(f"{k}={v}" for k, v in database_env(database, tree, worker).items())
                     steps.append(f"env {env} {PYTHON} -m pytest -x -q -p no:randomly --no-header @{args_file}")
                     seconds += sum(durations[t] for t in chosen)
                     count += len(chosen)
@@ -236,7 +278,8 @@ def module_run(module: str, settings: dict, path: Path, profiles: dict, tree: Pa
 
 
 def tests_reaching(module: str, roots: tuple, spans: list, profile: dict) -> tuple[dict, dict]:
-    """{function span, or "module" for code outside functions: the tests that ran it}, {test: seconds}."""
+    """{function span: the tests that ran it, or "module" for code outside functions: every mapped test},
+    {test: seconds}."""
     functions: dict = {}
     durations = {}
     outside = {span for code_module, first_line in profile.get(OUTSIDE, {}).get("code", []) if code_module == module
@@ -245,14 +288,16 @@ def tests_reaching(module: str, roots: tuple, spans: list, profile: dict) -> tup
         if not any(test.split("::")[0] == root or test.startswith(root + "/") for root in roots):
             continue
         durations[test] = data["seconds"]
+        # Code outside any function (a constant, a class attribute such as a field's empty_strings_allowed) is read
+        # by code of other modules too (Django's): every mapped test may kill its mutants.
+        functions.setdefault("module", set()).add(test)
         for code_module, first_line in data["code"]:
             if code_module == module:
-                functions.setdefault("module", set()).add(test)
                 for span in spans:
                     if span[0] <= first_line <= span[1]:
                         functions.setdefault(span, set()).add(test)
     # A function that also ran outside the tests (at import, while the test database was built) may shape what
-    # every test sees: all the tests that run code of the module may kill its mutants.
+    # every test sees: all the mapped tests may kill its mutants.
     for span in outside:
         functions[span] = functions.get(span, set()) | functions.get("module", set())
     return functions, durations

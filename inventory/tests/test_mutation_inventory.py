@@ -113,3 +113,69 @@ def test_a_shipment_that_cannot_take_one_allocation_takes_none(variant, warehous
     stock = Stock.objects.get(variant=variant, location=warehouse)
     assert (stock.on_hand, stock.reserved) == (3, 2)
     assert not StockMovement.objects.filter(kind=StockMovement.Kind.ONLINE_SALE).exists()
+
+
+def test_a_receipt_stands_and_is_answered_when_refreshing_the_cached_pages_fails(
+    client, warehouse_staff, variant, warehouse, monkeypatch, django_capture_on_commit_callbacks
+):
+    def cache_down(**_ids):
+        raise ConnectionError("cache server unreachable")
+
+    monkeypatch.setattr(services, "catalog_pages_refresh_after_stock_change", cache_down)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = record(client, "receipt", variant="MUG-1", location=warehouse.pk, quantity=4)
+
+    assert any(getattr(c, "func", None) is cache_down for c in callbacks)  # tried, after the commit
+    assert response.status_code == 200
+    assert "Receipt recorded: MUG-1 at" in response.content.decode()
+    assert Stock.objects.get(variant=variant, location=warehouse).on_hand == 4
+
+
+def test_a_bulk_receipt_writes_one_ledger_line_per_shelf_with_nothing_reserved(variant, warehouse, store):
+    services.stock_receive_many(lines=[(variant.pk, warehouse.pk, 4), (variant.pk, store.pk, 2)], reference="IMPORT")
+
+    assert sorted(StockMovement.objects.values_list("location_id", "kind", "on_hand_delta", "on_hand_after",
+                                                    "reserved_after", "reference")) == sorted([
+        (warehouse.pk, StockMovement.Kind.RECEIPT, 4, 4, 0, "IMPORT"),
+        (store.pk, StockMovement.Kind.RECEIPT, 2, 2, 0, "IMPORT"),
+    ])
+
+
+def test_a_bulk_receipt_whose_ledger_cannot_be_written_leaves_no_stock(variant, warehouse, store, monkeypatch):
+    from django.db import DatabaseError
+
+    def disk_full(*args, **kwargs):
+        raise DatabaseError("could not extend file")
+
+    monkeypatch.setattr(StockMovement.objects, "bulk_create", disk_full)
+
+    with pytest.raises(DatabaseError):
+        services.stock_receive_many(lines=[(variant.pk, warehouse.pk, 4), (variant.pk, store.pk, 2)])
+
+    assert not Stock.objects.filter(variant=variant).exists()  # no units without their ledger lines
+
+
+STOCK_CHANGES = {
+    "return": lambda v, a, b: services.stock_return(variant=v, location=a, quantity=2),
+    "damaged return": lambda v, a, b: services.stock_return_write_off(variant=v, location=a, quantity=2),
+    "count": lambda v, a, b: services.stock_correct(variant=v, location=a, counted=7),
+    "receipt": lambda v, a, b: services.stock_receive(variant=v, location=a, quantity=2),
+    "in-store sale": lambda v, a, b: services.stock_sell_in_store(variant=v, location=a, quantity=2),
+    "transfer": lambda v, a, b: services.stock_transfer(variant=v, source=a, destination=b, quantity=2),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", STOCK_CHANGES)
+def test_each_stock_change_called_outside_a_transaction_takes_one_for_its_row_locks(variant, warehouse, store,
+                                                                                     change):
+    """A job or a management command calls the services in autocommit mode: each opens its own transaction, or
+    PostgreSQL could not hold its SELECT ... FOR UPDATE (Django refuses it outside one)."""
+    services.stock_receive(variant=variant, location=warehouse, quantity=5)
+    before = StockMovement.objects.count()
+
+    STOCK_CHANGES[change](variant, warehouse, store)
+
+    assert StockMovement.objects.count() > before

@@ -187,10 +187,8 @@ def _failed(payment: Payment | None, *, message: str) -> str:
 def _succeeded(payment: Payment, *, amount_cents, currency, payment_intent: str) -> str:
     if payment.status == Payment.Status.SUCCEEDED:
         return f"payment {payment.pk} already succeeded"
-    try:
-        amount = gateway.from_cents(int(amount_cents))
-    except (TypeError, ValueError):
-        amount = None
+    # The gateway let through an integer or null (Stripe sends null for an amount it does not know yet).
+    amount = None if amount_cents is None else gateway.from_cents(amount_cents)
     order = payment.order
     payment.status = Payment.Status.SUCCEEDED
     payment.payment_intent = payment_intent[:255]
@@ -215,6 +213,7 @@ def _mismatch(payment: Payment, *, amount: Decimal | None, currency) -> str:
     payment.amount = amount if amount is not None and amount >= 0 else Decimal("0.00")
     payment.failure_message = _("Received %(amount)s %(currency)s instead of %(expected)s.") % {
         "amount": money(payment.amount), "currency": str(currency).upper(), "expected": money(order.total)}
+    payment.failure_message = payment.failure_message[:255]  # the currency is Stripe's text: it may be any length
     payment.save()
     if str(currency).lower() == "cad" and payment.amount:
         invoice_add_payment(invoice=Invoice.objects.select_for_update().get(order=order), amount=payment.amount)
@@ -242,7 +241,7 @@ def _late(payment: Payment, order: Order) -> str:
 def _unwanted(payment: Payment, order: Order, *, why: str) -> str:
     payment.save()
     _flag(order, why)
-    refund_create(payment=payment, amount=payment.amount, reason=why[:255], user=None, locked=True)
+    refund_create(payment=payment, amount=payment.amount, reason=why, user=None, locked=True)
     return f"payment {payment.pk} succeeded for a {order.status} order, refunded"
 
 

@@ -93,8 +93,9 @@ def invoice_add_refund(*, invoice: Invoice, refund) -> Invoice:
 
 def invoice_reopen(*, invoice: Invoice) -> Invoice:
     """The order of a void invoice goes ahead after all (paid after its reservation expired)."""
-    invoice.status = Invoice.Status.PAID if invoice.amount - invoice.amount_credited - invoice.amount_paid \
-        + invoice.amount_refunded <= ZERO else Invoice.Status.OPEN
+    invoice.status = Invoice.Status.OPEN
+    if invoice.balance <= ZERO:
+        invoice.status = Invoice.Status.PAID
     invoice.voided_on = None
     invoice.save(update_fields=["status", "voided_on"])
     return invoice

@@ -322,3 +322,20 @@ def test_event_verify_without_a_webhook_secret_rejects_everything(stripe_fake, s
 
     with pytest.raises(gateway.SignatureInvalid):
         gateway.event_verify(payload=payload, signature=stripe_fake.sign(payload))
+
+
+@pytest.mark.parametrize("offset, accepted", [(-301, False), (-300, True), (300, True), (301, False)])
+def test_event_verify_accepts_a_signature_up_to_exactly_five_minutes_either_side_of_our_clock(
+    stripe_fake, monkeypatch, offset, accepted
+):
+    now = 1_800_000_000
+    monkeypatch.setattr(time, "time", lambda: float(now))  # one frozen clock for the shop and Stripe's library
+    event = stripe_fake.event_build("payment_intent.succeeded", {"id": "pi_x"})
+    payload = json.dumps(event).encode()
+    signature = stripe_fake.sign(payload, timestamp=now + offset)
+
+    if accepted:
+        assert gateway.event_verify(payload=payload, signature=signature) == event
+    else:
+        with pytest.raises(gateway.SignatureInvalid):
+            gateway.event_verify(payload=payload, signature=signature)

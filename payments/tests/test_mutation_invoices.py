@@ -44,3 +44,35 @@ def test_a_late_payment_in_full_on_an_order_credited_meanwhile_leaves_its_invoic
     invoice = Invoice.objects.get(order=order)
     assert (invoice.status, invoice.amount_paid, invoice.amount_credited) == (
         Invoice.Status.PAID, Decimal("34.13"), Decimal("4.13"))
+
+
+def test_a_card_order_of_a_business_customer_is_invoiced_due_at_once_and_not_on_their_account(
+    order_for, mug, stripe_fake, django_user_model
+):
+    from django.utils import timezone
+
+    from payments.models import CreditAccount
+    from payments.services.invoices import invoice_issue
+
+    buyer = django_user_model.objects.create_user("acme", "buyer@acme.example", "s3cret-pass")
+    account = CreditAccount.objects.create(user=buyer, company_name="Acme Cafés", credit_limit=Decimal("150.00"),
+                                           terms_days=30)
+    order = order_for("card", (mug, 1), user=buyer)
+    Invoice.objects.filter(order=order).delete()
+
+    invoice = invoice_issue(order=order, account=account)
+
+    assert (invoice.account, invoice.due_on) == (None, timezone.localdate(order.created_at))
+
+
+def test_an_expired_order_cancelled_later_keeps_the_day_its_invoice_was_voided(order_for, mug):
+    from datetime import date
+
+    order = order_for("cheque", (mug, 1))
+    order_transition(order=order, to=Order.Status.EXPIRED)
+    Invoice.objects.filter(order=order).update(voided_on=date(2026, 11, 2))  # it expired a month ago
+
+    order_transition(order=order, to=Order.Status.CANCELLED)
+
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.status, invoice.voided_on) == (Invoice.Status.VOID, date(2026, 11, 2))

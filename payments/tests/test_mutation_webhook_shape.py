@@ -25,5 +25,5 @@ def test_an_event_id_of_1_to_255_characters_and_a_type_of_up_to_100_are_accepted
     response = webhook_post(client, stripe_fake, event(event_id, event_type))
 
     assert response.status_code == status
-    assert list(StripeEvent.objects.values_list("event_id", "outcome")) == (
-        [(event_id, "ignored")] if status == 200 else [])
+    assert list(StripeEvent.objects.values_list("event_id", "type", "outcome")) == (
+        [(event_id, event_type, "ignored")] if status == 200 else [])
