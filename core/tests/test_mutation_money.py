@@ -48,3 +48,21 @@ def test_a_default_that_is_not_an_amount_is_reported_by_the_system_checks(option
     money.model = Order
 
     assert [error.id for error in money.check() if error.id.startswith("core.")] == errors
+
+
+@pytest.mark.django_db
+def test_a_float_or_text_amount_saved_on_a_model_is_stored_as_the_cents_it_reads_as():
+    from catalog.tests.factories import VariantFactory
+
+    variant = VariantFactory(price=0.145)  # 0.145 is 0.14499999... in binary: it is saved as it prints, 0.15
+    variant.refresh_from_db()
+    assert variant.price == Decimal("0.15")
+
+    variant.price = "19.995"
+    variant.save(update_fields=["price"])
+    variant.refresh_from_db()
+    assert variant.price == Decimal("20.00")
+
+    variant.price = "lots"
+    with pytest.raises(ValidationError, match="is not an amount of money"):
+        variant.save(update_fields=["price"])
