@@ -66,3 +66,20 @@ def test_a_float_or_text_amount_saved_on_a_model_is_stored_as_the_cents_it_reads
     variant.price = "lots"
     with pytest.raises(ValidationError, match="is not an amount of money"):
         variant.save(update_fields=["price"])
+
+
+@pytest.mark.django_db
+def test_an_amount_added_in_sql_is_taken_as_it_reads_even_from_a_float_or_text():
+    from django.db.models import F
+
+    from catalog.tests.factories import VariantFactory
+    from core.money import money_value
+
+    variant = VariantFactory(price=Decimal("10.00"))
+    query = type(variant).objects.filter(pk=variant.pk)
+
+    # 0.145 is 0.14499999... in binary: it counts as 0.15, as it reads, in a query and in an update alike
+    assert query.annotate(more=F("price") + money_value(0.145)).get().more == Decimal("10.15")
+    query.update(price=F("price") + money_value(0.145))
+    query.update(price=F("price") + money_value("0.005"))
+    assert query.get().price == Decimal("10.16")
