@@ -22,9 +22,11 @@ from django.db import migrations, models
 from django.db.models.expressions import Combinable, Value, register_combinable_fields
 from django.forms import DecimalField as DecimalFormField
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
+NBSP = "\u00a0"
 MAX_DIGITS = 12  # up to 9,999,999,999.99: as the numeric(12, 2) columns it replaces
 DECIMAL_PLACES = 2
 
@@ -38,6 +40,26 @@ def amount_from_cents(cents) -> Decimal:
     """What the database gives back (an integer; a numeric for a SUM on Postgres; a float for an AVG on SQLite) as
     dollars with exactly two places."""
     return Decimal(cents).scaleb(-DECIMAL_PLACES).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value):
+    """$1,234.50 in English, 1 234,50 $ in French. Amounts are CAD."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    if (get_language() or "en").startswith("fr"):
+        return f"{sign}{NBSP.join(groups)},{cents}{NBSP}$"
+    return f"{sign}${','.join(groups)}.{cents}"
 
 
 class MoneyField(models.Field):

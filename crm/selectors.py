@@ -82,7 +82,7 @@ def contact_activity(*, contact: Contact) -> ContactActivity:
 
 
 def _timeline(activity: ContactActivity) -> list[TimelineItem]:
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     tz = timezone.get_current_timezone()
     items = []

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.templatetags.shop_tags import money
+from core.money import money
 from payments.admin import payment_refund_link
 from payments.models import Payment, Refund
 from shipping.admin_rates import RateInline

@@ -40,7 +40,7 @@ def delivery_option_label(option, language: str) -> str:
     """"Purolator Ground — $14.80 — arrives by Tuesday, December 1" (handling included in the price shown)."""
     from django.utils import formats, translation
 
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     with translation.override(language):
         day = formats.date_format(option.promise.arrives_on, "l j F" if language.startswith("fr") else "l, F j")

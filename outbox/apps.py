@@ -7,3 +7,6 @@ class OutboxConfig(AppConfig):
 
     name = "outbox"
     verbose_name = _("Outbox")
+
+    def ready(self):
+        from . import tasks  # noqa: F401 — registers the Celery tasks its services enqueue by name

@@ -27,6 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from core.queue import task_enqueue
+
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -69,10 +71,8 @@ def email_queue_rendered(*, to: str, template: str, context: dict, language: str
 def _enqueue_send(*, email_id: int) -> None:
     """After commit: hand the email to a worker (eager mode: send it now). A broker outage is only logged: the row
     stays pending for the sweep. robust=True on the callback keeps anything else out of the request too."""
-    from .tasks import outbox_send  # tasks.py imports this module
-
     try:
-        outbox_send.delay(email_id)
+        task_enqueue("outbox.tasks.outbox_send", email_id)
     except PUBLISH_ERRORS as exc:
         logger.warning("Outbox email %s was not enqueued (%s); the sweep will send it.", email_id, exc)
 

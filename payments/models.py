@@ -174,7 +174,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        from catalog.templatetags.shop_tags import money
+        from core.money import money
 
         return f"{self.get_method_display()} {money(self.amount)} ({self.get_status_display()})"
 

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.templatetags.shop_tags import money
+from core.money import money
 
 from .forms import ApproveForm, ReceiveForm, RefundForm, RefuseForm
 from .models import ReturnLine, ReturnRequest

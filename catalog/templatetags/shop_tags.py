@@ -1,36 +1,14 @@
 """Formatting only: money in CAD for the active language, and links to this page in another language."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from core.money import money
+
 register = template.Library()
 
-CENT = Decimal("0.01")
-NBSP = "\u00a0"
-
-
-@register.filter
-def money(value):
-    """$1,234.50 in English, 1 234,50 $ in French. Amounts are CAD."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    if (get_language() or "en").startswith("fr"):
-        return f"{sign}{NBSP.join(groups)},{cents}{NBSP}$"
-    return f"{sign}${','.join(groups)}.{cents}"
+register.filter("money", money)
 
 
 @register.simple_tag(takes_context=True)

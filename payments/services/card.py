@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.templatetags.shop_tags import money
+from core.money import money
 from inventory.services import InsufficientStock
 from orders.models import Order, OrderEvent
 from orders.services.checkout import order_stock_reserve

@@ -19,7 +19,7 @@ def invoice_credit(*, order: Order, amount: Decimal, reason: str, user=None) -> 
     """Credit `amount` on the order's invoice: a CreditNote without a refund, on the order's timeline and the
     customer's statement. Raises PaymentError unless the amount is whole cents, more than zero and at most what is
     still owed. An open invoice with nothing left to pay becomes paid. The caller emails the customer."""
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     amount = Decimal(amount)
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount <= ZERO:

@@ -42,7 +42,7 @@ def account_credit_check(*, account: CreditAccount, amount: Decimal) -> None:
         raise CreditLimitExceeded(_("Your business account cannot take orders at the moment. Please contact us."))
     outstanding = account_outstanding(account=account)
     if outstanding + amount > account.credit_limit:
-        from catalog.templatetags.shop_tags import money
+        from core.money import money
 
         raise CreditLimitExceeded(
             _("This order (%(amount)s) would bring what your account owes to %(after)s, above its credit limit of "
@@ -104,7 +104,7 @@ def invoice_reopen(*, invoice: Invoice) -> Invoice:
 def invoice_order_closed(*, order: Order, user=None) -> None:
     """A cancelled or expired order owes nothing: its invoice is void. Money already received is flagged for
     staff to refund."""
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     invoice = Invoice.objects.select_for_update().filter(order=order).first()
     if invoice is None or invoice.status == Invoice.Status.VOID:

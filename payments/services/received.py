@@ -21,7 +21,7 @@ def payment_record(*, order: Order, amount: Decimal, method: str, reference: str
     """Raises PaymentError for an amount that is not positive whole cents or is more than the invoice's balance.
     A cheque order paid in full moves to "paid" (its goods were held for the cheque); an order on account keeps
     its status (its goods may already be on their way)."""
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     if method not in Payment.Method.values or method == Payment.Method.CARD:
         raise PaymentError(_("Card payments are recorded by the card processor, not by hand."))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.queue import task_enqueue
 from orders.models import Order, OrderEvent
 
 from .. import gateway
@@ -34,7 +35,7 @@ def refund_create(*, payment: Payment, amount: Decimal, reason: str, user=None, 
             raise PaymentError(_("Enter an amount in dollars and cents, more than zero."))
         left = payment.refundable()
         if amount > left:
-            from catalog.templatetags.shop_tags import money
+            from core.money import money
 
             raise PaymentError(_("At most %(left)s of this payment can still be refunded.") % {"left": money(left)})
         by_card = payment.method == Payment.Method.CARD
@@ -51,17 +52,15 @@ def refund_create(*, payment: Payment, amount: Decimal, reason: str, user=None, 
 
 
 def _enqueue_send(*, refund_id: int) -> None:
-    from ..tasks import refund_send_task
-
     try:
-        refund_send_task.delay(refund_id)
+        task_enqueue("payments.tasks.refund_send_task", refund_id)
     except Exception as exc:  # noqa: BLE001 — a broker outage; the beat sweep sends pending refunds
         logger.warning("Refund %s not enqueued (%s); the sweep will send it.", refund_id, exc)
 
 
 def _refund_done(refund: Refund) -> None:
     """Record a refund the customer has received: on the invoice, the timeline, and by email."""
-    from catalog.templatetags.shop_tags import money
+    from core.money import money
 
     refund.refunded_at = timezone.now()
     Refund.objects.filter(pk=refund.pk).update(refunded_at=refund.refunded_at)

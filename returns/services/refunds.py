@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog.templatetags.shop_tags import money
+from core.money import money
 from payments.models import ZERO, Invoice, Payment
 from payments.services import PaymentError
 from payments.services.credits import invoice_credit
