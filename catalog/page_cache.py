@@ -113,7 +113,7 @@ def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda
     """Serve anonymous visitors (a GET with no session or other personal cookie) a cached copy of the whole page.
 
     Such a visitor has no cart, messages or account, so the page shell is the same for all of them (forms carry a
-    CSRF placeholder that shop.middleware fills in per visitor); the page
+    CSRF placeholder that core.middleware fills in per visitor); the page
     is keyed by its full address and the same versions as its fragment, so a stock movement refreshes it too.
     Anything else (cookies, other methods, unexpected query strings) goes through the view as usual, as does any
     response that is not a plain 200, sets a cookie, holds a CSRF token or changed the session. `period` names

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import page_cache
+from core.admin_base import ReadOnlyAdmin
 from pages.admin import StoreHoursInline
-from shop.admin_base import ReadOnlyAdmin
 
 from . import forms, services
 from .models import ApiToken, Stock, StockLocation, StockMovement

@@ -17,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_base import ReadOnlyAdmin
 from core.money import money, money_value
-from shop.admin_base import ReadOnlyAdmin
 
 from .models import ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent, balance_expression
 from .services import PaymentError

@@ -80,10 +80,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "shop.middleware.CsrfPlaceholderMiddleware",
+    "core.middleware.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # 404 for a NUL byte or another control character in the URL, before any view looks it up in the database.
-    "shop.middleware.JunkUrlNotFoundMiddleware",
+    "core.middleware.JunkUrlNotFoundMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # processes (gunicorn workers) must share it: set CACHE_URL=redis://... there. Default: this process only.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://comptoir")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "shop.cache.PooledRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.PooledRedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

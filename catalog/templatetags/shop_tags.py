@@ -21,10 +21,10 @@ def url_in_language(context, language_code):
 
 @register.simple_tag
 def csrf_placeholder():
-    """The CSRF field for forms inside cached fragments; shop.middleware puts the visitor's token in."""
+    """The CSRF field for forms inside cached fragments; core.middleware puts the visitor's token in."""
     from django.utils.html import format_html
 
-    from shop.middleware import CSRF_PLACEHOLDER
+    from core.middleware import CSRF_PLACEHOLDER
 
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER)
 

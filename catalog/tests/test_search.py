@@ -274,7 +274,7 @@ def test_special_characters_never_give_an_error_and_are_escaped(client, pantry, 
 
 
 def test_a_nul_byte_in_the_search_is_a_404_like_any_url_with_one(client, pantry):
-    """A NUL byte in a URL gets the 404 page (shop.middleware.JunkUrlNotFoundMiddleware, tests/test_bad_urls.py)."""
+    """A NUL byte in a URL gets the 404 page (core.middleware.JunkUrlNotFoundMiddleware, tests/test_bad_urls.py)."""
     product("Tea Pot", category=pantry)
 
     response = client.get(URL, {"q": "tea\x00pot"})
