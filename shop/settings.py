@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jobs",
     # The ready-made staff groups (created after every migrate) and the throttled admin sign-in.
     "staff",
+    # The demo shop: `manage.py seed_demo`.
+    "demo",
 ]
 
 MIDDLEWARE = [

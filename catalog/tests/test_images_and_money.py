@@ -7,10 +7,10 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 from PIL import Image
 
-from catalog.demo import demo_image
 from catalog.models import ProductImage
 from catalog.templatetags.shop_tags import money
 from catalog.tests.factories import ProductFactory
+from demo.seeds import demo_image
 
 
 @pytest.mark.django_db

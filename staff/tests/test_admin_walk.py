@@ -14,12 +14,12 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.models import Address, Profile
-from catalog import demo
 from catalog.models import ProductVariant
 from community.tests.factories import AnswerFactory, QuestionFactory, ReviewFactory
 from conftest import STAFF_PASSWORD
 from crm.models import ConsentEvent, CustomerScore, Perk, Segment
 from crm.services.scoring import customer_scores_compute
+from demo import seeds as demo
 from help.demo import faq_demo_seed
 from help.services import question_ask, search_miss_record
 from inventory.services import api_token_create

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from catalog import demo
+from demo import seeds as demo
 from staff import roles
 from staff.services import staff_groups_sync
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
 
-from catalog import demo
+from demo import seeds as demo
 from help.demo import faq_demo_seed
 from payments.demo import business_account_seed
 

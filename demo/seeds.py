@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
+from catalog import page_cache
+from catalog.models import Category, Product, ProductImage, ProductVariant
 from inventory import services as stock_services
 from inventory.models import Stock, StockLocation
-
-from . import page_cache
-from .models import Category, Product, ProductImage, ProductVariant
 
 TOP_CATEGORIES = ["Books", "Clothing", "Electronics", "Garden", "Home", "Kitchen", "Music", "Outdoors", "Sports",
                   "Toys"]
