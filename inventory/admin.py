@@ -167,7 +167,7 @@ class StockAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdmin):
     """The ledger: read-only, append-only."""
 
     list_display = ["created_at", "kind", "sku", "location", "on_hand_delta", "reserved_delta", "on_hand_after",
@@ -176,15 +176,6 @@ class StockMovementAdmin(admin.ModelAdmin):
     search_fields = ["variant__sku", "variant__product__name", "reference", "reason"]
     list_select_related = ["variant", "location", "created_by"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
     def sku(self, obj):

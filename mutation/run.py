@@ -92,12 +92,13 @@ def main() -> int:
 
 def module_groups(modules: list[str], jobs: int) -> list[list[str]]:
     """The modules shared among `jobs` workers, the largest first to the least loaded (by lines of code)."""
+    lines = {m: len((REPO / m).read_text(encoding="utf-8").splitlines()) for m in modules}
     groups: list[list[str]] = [[] for _ in range(max(1, min(jobs, len(modules))))]
     loads = [0] * len(groups)
-    for module in sorted(modules, key=lambda m: -len(Path(REPO / m).read_text(encoding="utf-8").splitlines())):
+    for module in sorted(modules, key=lambda m: -lines[m]):
         least = loads.index(min(loads))
         groups[least].append(module)
-        loads[least] += len(Path(REPO / module).read_text(encoding="utf-8").splitlines())
+        loads[least] += lines[module]
     return groups
 
 
