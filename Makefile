@@ -59,6 +59,8 @@ node_modules/.installed: package.json package-lock.json
 # search) are skipped, and each run prints how many. `make test TEST_DATABASES=sqlite` runs one of them.
 TEST_DATABASES ?= postgres sqlite
 test: $(VENV)/.installed-dev node_modules/.installed
+	@echo "=== The layers (import-linter: pyproject.toml) ==="
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	scripts/ensure-services.sh
 	@failed=; for db in $(TEST_DATABASES); do \
 	  case $$db in \

@@ -4,8 +4,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms import POSTAL_CODE, POSTAL_PREFIXES
 from orders.models import Province
+from orders.postal import POSTAL_CODE, POSTAL_PREFIXES
 
 from .models import Address
 
@@ -62,7 +62,7 @@ class SignupForm(AllauthSignupForm):
 
 
 class AddressForm(forms.ModelForm):
-    """The same postal-code rule as checkout (orders.forms.CheckoutForm): Canadian, and in the province chosen."""
+    """The same postal-code rule as checkout (checkout.forms.CheckoutForm): Canadian, and in the province chosen."""
 
     class Meta:
         model = Address

@@ -147,7 +147,7 @@ def sessions_and_carts_clear(session_keys: set[str], cart_watermark: int) -> Non
     """The shoppers' sessions and the guest carts made during the run."""
     from django.contrib.sessions.models import Session
 
-    from orders.models import Cart
+    from checkout.models import Cart
 
     Session.objects.filter(session_key__in=session_keys).delete()
     Cart.objects.filter(pk__gt=cart_watermark, user__isnull=True).delete()
@@ -386,7 +386,7 @@ def bench(report, duration: int, clients: int) -> list[str]:
 
     from django.utils import timezone
 
-    from orders.models import Cart
+    from checkout.models import Cart
 
     skus = skus_ensure()
     cleared, released = bench_orders_clear(skus)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import catalog.urls  # noqa: F401 — registers the slug_pk converter used below
+import catalog.converters  # noqa: F401 — registers the slug_pk converter used below
 
 from . import views
 

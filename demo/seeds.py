@@ -22,7 +22,8 @@ from PIL import Image, ImageDraw
 from catalog import page_cache
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from inventory import services as stock_services
-from inventory.models import Stock, StockLocation
+from inventory.locations import StockLocation
+from inventory.selectors import stocked_pairs
 
 TOP_CATEGORIES = ["Books", "Clothing", "Electronics", "Garden", "Home", "Kitchen", "Music", "Outdoors", "Sports",
                   "Toys"]
@@ -230,9 +231,7 @@ def demo_products_seed(*, with_images: bool = True) -> int:
 
 
 def _without_stock(lines):
-    existing = set(
-        Stock.objects.filter(variant_id__in=[v for v, _l, _q in lines]).values_list("variant_id", "location_id")
-    )
+    existing = stocked_pairs([v for v, _l, _q in lines])
     return [(v, loc, q) for v, loc, q in lines if (v, loc) not in existing]
 
 

@@ -32,7 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from inventory.models import StockLocation
+from inventory.locations import StockLocation
 
 from .models import CustomerQuestion, FaqEntry, SearchMiss, Topic
 

@@ -1,7 +1,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,28 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog import page_cache
 from core.admin_base import ReadOnlyAdmin
-from pages.admin import StoreHoursInline
 
 from . import forms, services
-from .models import ApiToken, Stock, StockLocation, StockMovement
+from .models import ApiToken, Stock, StockMovement
 
 RECORD_PERMISSION = "inventory.add_stockmovement"
-
-
-@admin.register(StockLocation)
-class StockLocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "ships_online", "city", "priority", "shown_on_site", "is_active"]
-    list_filter = ["kind", "ships_online", "shown_on_site", "is_active"]
-    search_fields = ["name", "code", "city"]
-    prepopulated_fields = {"code": ["name"]}
-    inlines = [StoreHoursInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Which locations ship online changes what every product page says.
-        transaction.on_commit(page_cache.catalog_changed)
 
 
 def _operation(kind, form_class, run, done_message):
@@ -45,13 +28,11 @@ def _sale(form, user):
 
 
 def _receipt(form, user):
-    from shipping.services.backinstock import restock_after_commit
-
     d = form.cleaned_data
     movement = services.stock_receive(variant=d["variant"], location=d["location"], quantity=d["quantity"],
                                       user=user, reason=d["reason"], reference=d["reference"])
     # Once the receipt is committed: waiting backorders first, then "email me when it is back" sign-ups.
-    restock_after_commit(variant_ids=[d["variant"].pk], user=user)
+    services.restock_after_commit(variant_ids=[d["variant"].pk], user=user)
     return movement
 
 

@@ -137,10 +137,8 @@ def movement_create(request):
             return answer
         raise
     if data["kind"] == "receipt":
-        from shipping.services.backinstock import restock_after_commit
-
         # Once the receipt is committed: waiting backorders first, then "email me when it is back" sign-ups.
-        restock_after_commit(variant_ids=[data["sku"].pk], user=request.user)
+        services.restock_after_commit(variant_ids=[data["sku"].pk], user=request.user)
     return JsonResponse(_movement_json(movement), status=201)
 
 

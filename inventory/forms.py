@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProductVariant
 
-from .models import StockLocation
+from .locations import StockLocation
 
 
 class SkuField(forms.CharField):

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -71,6 +71,32 @@ def availability_by_variant(variant_ids) -> dict[int, Availability]:
         if kind == StockLocation.Kind.STORE:
             availability.stores.append(StoreStock(location_id, name, city, free))
     return {vid: result[vid] for vid in variant_ids}
+
+
+def stock_ids_at(*, location, variant_ids) -> dict[int, int]:
+    """{SKU id: its stock row's id} at this location, for SKUs with a row there (to lock rows in primary-key order
+    before changing several, as inventory.services does)."""
+    return dict(Stock.objects.filter(location=location, variant_id__in=list(variant_ids))
+                .values_list("variant_id", "pk"))
+
+
+def stocked_pairs(variant_ids) -> set[tuple[int, int]]:
+    """(SKU id, location id) of every stock row these SKUs have."""
+    return set(Stock.objects.filter(variant_id__in=list(variant_ids)).values_list("variant_id", "location_id"))
+
+
+def product_in_stock_online() -> Exists:
+    """A condition on products: some active SKU of the product has free units at an active location that ships
+    online (the stock online_available_by_product counts), as SQL (the search's "in stock only")."""
+    return Exists(
+        Stock.objects.filter(
+            variant__product=OuterRef("pk"),
+            variant__is_active=True,
+            location__is_active=True,
+            location__ships_online=True,
+            on_hand__gt=F("reserved"),
+        )
+    )
 
 
 def online_available_by_product(product_ids) -> dict[int, int]:

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from catalog.models import ProductVariant
 from catalog.services import catalog_pages_refresh_after_stock_change
+from core.hooks import Hook
 
 from .models import ApiToken, Stock, StockLocation, StockMovement
 
@@ -95,6 +96,20 @@ def _refresh_pages_on_commit(variant_ids) -> None:
         partial(catalog_pages_refresh_after_stock_change, product_ids=product_ids, category_ids=category_ids),
         robust=True,
     )
+
+
+# Units of some SKUs are back on sale (a receipt, a cancelled or expired order, a restocked return): what the apps
+# above inventory then do, with variant_ids and user. Shipping adds restock_process (waiting backorders are served
+# first, then the back-in-stock sign-ups): see ShippingConfig.ready.
+restocked = Hook("units back on sale")
+
+
+def restock_after_commit(*, variant_ids, user=None) -> None:
+    """Call inside the transaction that put units of these SKUs back on sale: once it commits, the `restocked`
+    hook runs. A failure there never undoes the stock movement; the beat sweep (shipping.tasks) catches up."""
+    ids = frozenset(variant_ids)
+    if ids:
+        transaction.on_commit(partial(restocked.run, variant_ids=ids, user=user), robust=True)
 
 
 @transaction.atomic

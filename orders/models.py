@@ -34,40 +34,6 @@ class Province(models.TextChoices):
     YT = "YT", _("Yukon")
 
 
-class Cart(models.Model):
-    """A guest's cart (found through the session) or a signed-in customer's (found through the user)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="cart", on_delete=models.CASCADE
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("cart")
-        verbose_name_plural = _("carts")
-
-    def __str__(self):
-        return f"Cart {self.pk}"
-
-
-class CartLine(models.Model):
-    cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE)
-    variant = models.ForeignKey("catalog.ProductVariant", related_name="+", on_delete=models.CASCADE)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["cart", "variant"], name="cart_one_line_per_sku"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.quantity} × {self.variant_id}"
-
-
 class TaxRate(models.Model):
     """A sales tax charged on deliveries to a province (GST, HST, PST, QST). Edited by staff when rates change."""
 

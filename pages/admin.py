@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+
+from catalog import page_cache
+from inventory.locations import StockLocation
 
 from .models import NewsItem, Page, StoreHours
 
 
 class StoreHoursInline(admin.TabularInline):
-    """Opening hours, day by day, on the stock location's page (inventory.admin)."""
+    """Opening hours, day by day, on the stock location's page (below)."""
 
     model = StoreHours
     fields = ["weekday", "opens", "closes", "closed"]
@@ -16,6 +20,22 @@ class StoreHoursInline(admin.TabularInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         return 7 - (obj.hours.count() if obj and obj.pk else 0)
+
+
+# The stock location's page (still under Inventory › Stock locations) is registered here, with the opening hours
+# that pages owns: inventory, below pages, does not import it.
+@admin.register(StockLocation)
+class StockLocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "ships_online", "city", "priority", "shown_on_site", "is_active"]
+    list_filter = ["kind", "ships_online", "shown_on_site", "is_active"]
+    search_fields = ["name", "code", "city"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [StoreHoursInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Which locations ship online changes what every product page says.
+        transaction.on_commit(page_cache.catalog_changed)
 
 
 @admin.register(Page)

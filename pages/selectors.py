@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language
 
-from inventory.models import StockLocation
+from inventory.locations import StockLocation
 
 from .models import NewsItem, Page, Section, StoreHours
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from inventory.models import StockLocation
+from inventory.locations import StockLocation
 
 from .models import StoreHours
 from .seed import hours_seed

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from core.admin_base import ReadOnlyAdmin
 from core.money import money, money_value
 
+from .links import payment_refund_link
 from .models import ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent, balance_expression
 from .services import PaymentError
 from .services.invoices import account_outstanding
@@ -29,14 +30,6 @@ from .services.reminders import invoices_remind
 
 # A Decimal, not 0.01: the float 0.01 is a hair above one cent, so the form would refuse $0.01.
 CENT = Decimal("0.01")
-
-
-def payment_refund_link(payment: Payment) -> str:
-    """The way to the refund form, for a payment that received money."""
-    if payment.status != Payment.Status.SUCCEEDED:
-        return ""
-    return format_html('<a href="{}">{}</a>', reverse("admin:payments_payment_refund", args=[payment.pk]),
-                       _("Refund…"))
 
 
 @admin.register(CreditAccount)

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "payments"
 
+# "Pay now" (orders/<number>/pay/, payments:order_pay) is checkout's: shop/urls.py adds it to this namespace.
 urlpatterns = [
-    path("orders/<str:number>/pay/", views.order_pay, name="order_pay"),
     path("account/statement/", views.statement, name="statement"),
 ]

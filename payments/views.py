@@ -1,40 +1,19 @@
-"""The Stripe webhook, "Pay now" for an unpaid card order, and the customer's account statement."""
+"""The Stripe webhook and the customer's account statement. ("Pay now" for an unpaid card order starts the card
+payment like checkout does: checkout.views.order_pay.)"""
 
 import logging
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from orders.access import CHANGE_ORDER, order_for_request
-
 from . import gateway
 from .selectors import statement_for
-from .services import PaymentError
-from .services.card import card_payment_start, stripe_event_handle
+from .services.card import stripe_event_handle
 
 logger = logging.getLogger(__name__)
-
-
-def card_payment_redirect(request, order):
-    """Send the shopper to Stripe's payment page; if Stripe cannot be reached, back to the order, which is kept."""
-    order_url = request.build_absolute_uri(order.get_absolute_url())
-    try:
-        payment = card_payment_start(order=order, success_url=order_url + "&session_id={CHECKOUT_SESSION_ID}",
-                                     cancel_url=order_url + "&payment=cancelled")
-    except PaymentError as error:
-        messages.error(request, str(error))
-        return redirect(order.get_absolute_url())
-    return HttpResponseRedirect(payment.checkout_url)
-
-
-@require_POST
-def order_pay(request, number):
-    """The "Pay now" button: the customer's, or staff holding orders.change_order on their behalf."""
-    return card_payment_redirect(request, order_for_request(request, number, permission=CHANGE_ORDER))
 
 
 @csrf_exempt

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import StockLocation
+from inventory.locations import StockLocation
 
 from .models import ReturnLine, ReturnRequest
 from .selectors import ReturnableLine

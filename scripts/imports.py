@@ -2,7 +2,7 @@
 tests, migrations, bench/ and mutation/ left out).
 
     python scripts/imports.py                      cross-app import counts and module import loops
-    python scripts/imports.py --chain orders.views the longest chain of imports from that module
+    python scripts/imports.py --chain checkout.views the longest chain of imports from that module
 
 Prints: the number of cross-app imports (module -> module pairs whose apps differ), the app -> app pairs with their
 counts, the app pairs that import each other both ways, the loops of modules importing each other, and, with
@@ -121,7 +121,7 @@ def longest_chain(edges: dict[str, set[str]], start: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chain", help="a module a request enters at, e.g. orders.views")
+    parser.add_argument("--chain", help="a module a request enters at, e.g. checkout.views")
     args = parser.parse_args()
     edges = graph()
     cross = [(m, t) for m, targets in edges.items() for t in targets if app(m) != app(t)]

@@ -1,10 +1,12 @@
 """Carriers, zones, rate tables, the team's capacity and holidays: all the figures behind prices and promised
-dates are edited here (delivery methods themselves are under Orders › Delivery methods, with their rates)."""
+dates are edited here, and delivery methods with their rates (their page stays under Orders › Delivery methods)."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
+from orders.models import DeliveryMethod
 
 from .models import Carrier, FulfilmentCapacity, Holiday, Rate, Zone
 
@@ -29,6 +31,15 @@ class RateInline(admin.TabularInline):
     extra = 1
     fields = ["zone", "max_weight_kg", "price", "transit_days"]
     autocomplete_fields = ["zone"]
+
+
+@admin.register(DeliveryMethod)
+class DeliveryMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "carrier", "level", "kind", "price", "handling_fee", "days_min", "days_max", "is_active",
+                    "position"]
+    list_filter = ["kind", "carrier", "level", "is_active"]
+    list_editable = ["handling_fee", "is_active", "position"]
+    inlines = [RateInline]
 
 
 @admin.register(FulfilmentCapacity)

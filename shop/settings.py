@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "help",
     "community",
     "pages",
+    # The purchase (cart, checkout, the order's page) and what a shopper browses (home, category and product pages,
+    # search): they compose the apps above, none of which imports them.
+    "checkout",
+    "storefront",
     # The periodic jobs: the record of their runs, "Run now" in the admin, and the embedded runner (run_jobs).
     "jobs",
     # The ready-made staff groups (created after every migrate) and the throttled admin sign-in.
@@ -107,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "catalog.context_processors.navigation",
-                "orders.context_processors.cart",
+                "checkout.context_processors.cart",
                 "crm.context_processors.customer",
             ],
         },

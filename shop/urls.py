@@ -5,9 +5,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from catalog.sitemaps import SITEMAPS
+from checkout import urls as checkout_urls
+from payments import urls as payment_urls
 from payments import views as payment_views
 from staff.forms import AdminLoginForm
+from storefront.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,9 +21,9 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("catalog.urls")),
-    path("", include("orders.urls")),
-    path("", include("payments.urls")),
+    path("", include("storefront.urls")),
+    path("", include("checkout.urls")),
+    path("", include((checkout_urls.payments_urlpatterns + payment_urls.urlpatterns, "payments"))),
     path("", include("shipping.urls")),
     path("", include("returns.urls")),
     path("", include("crm.urls")),

@@ -93,7 +93,7 @@ MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
     "inventory.apitoken": (), "payments.stripeevent": (), "outbox.outboxemail": (),
     "inventory.stock": VIEW, "inventory.stockmovement": RECORD,
     "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
-    "orders.orderallocation": VIEW, "orders.cart": VIEW, "orders.cartline": VIEW,
+    "orders.orderallocation": VIEW, "checkout.cart": VIEW, "checkout.cartline": VIEW,
     "payments.creditnote": VIEW, "crm.consentevent": VIEW, "crm.customerscore": VIEW, "help.searchmiss": VIEW,
     "shipping.shipmentline": VIEW, "shipping.backinstockrequest": VIEW, "returns.returnline": VIEW,
     # written by customers or by checkout and the payment services: worked on, never made up in the admin

@@ -9,10 +9,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
-from catalog import search
 from catalog.selectors import category_tree
 from catalog.tests.factories import CategoryFactory, VariantFactory
 from inventory import services
+from storefront import search
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,12 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services as stock_services
-from orders.models import Cart, DeliveryMethod, Order, TaxRate
+from orders.models import DeliveryMethod, Order, TaxRate
 from orders.rates import rates_and_delivery_seed
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
 from orders.services.status import order_transition
 
 from .factories import UserFactory

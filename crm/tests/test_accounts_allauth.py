@@ -202,7 +202,7 @@ def test_markup_in_a_customers_name_is_escaped_in_emails_and_the_admin(admin_cli
     order = order_for("cheque", (mug, 1), user=ana)
     Order.objects.filter(pk=order.pk).update(ship_name="<script>alert(1)</script>")
     order.refresh_from_db()
-    from orders.services.checkout import _acknowledgement_queue
+    from checkout.services.placing import _acknowledgement_queue
 
     _acknowledgement_queue(order)
     contact = Contact.objects.get(user=ana)

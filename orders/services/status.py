@@ -4,6 +4,7 @@ shipping takes it off the shelf (inventory ledger)."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.hooks import Hook
 from inventory import services as stock_services
 
 from ..models import Order, OrderAllocation, OrderEvent
@@ -20,6 +21,10 @@ ALLOWED_MOVES: dict[str, set[str]] = {
     S.EXPIRED: {S.PAID, S.CANCELLED},
 }
 RELEASE_REASONS = {S.CANCELLED: "order cancelled", S.EXPIRED: "payment not received in time"}
+
+# An order was cancelled or expired: what the apps above orders do, with order and user, in the same transaction.
+# Payments voids the invoice (PaymentsConfig.ready adds invoice_order_closed).
+order_closed = Hook("order closed")
 
 
 class TransitionNotAllowed(ValueError):
@@ -49,17 +54,13 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
         stock_services.stock_release(allocations=held, reference=order.number, user=user,
                                      reason=RELEASE_REASONS[to])
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
-        from shipping.services.backinstock import restock_after_commit
-
         # The units are back on sale: orders waiting for them (backorders) are served first.
-        restock_after_commit(variant_ids={a.variant_id for a in held})
+        stock_services.restock_after_commit(variant_ids={a.variant_id for a in held})
     elif to == S.SHIPPED and held:
         stock_services.stock_ship(allocations=held, reference=order.number, user=user)
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
     if to in RELEASE_REASONS:
-        from payments.services.invoices import invoice_order_closed
-
-        invoice_order_closed(order=order, user=user)
+        order_closed.run(order=order, user=user)
     order.status = to
     order.save(update_fields=["status", "updated_at"])
     OrderEvent.objects.create(order=order, status=to, note=note[:255],

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import Cart
 from inventory import services as stock_services
-from orders.models import Cart, DeliveryMethod, TaxRate
+from orders.models import DeliveryMethod, TaxRate
 from orders.rates import rates_and_delivery_seed
 
 

@@ -13,12 +13,13 @@ import pytest
 from django.db.models import Sum
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import Cart
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, order_place
 from core.tests.races import race_while_held
 from inventory import services as stock_services
 from inventory.models import Stock, StockMovement
-from orders.models import Cart, Order, OrderAllocation, OrderEvent
-from orders.services import cart as cart_services
-from orders.services.checkout import CheckoutDetails, order_place
+from orders.models import Order, OrderAllocation, OrderEvent
 from orders.services.status import order_transition
 from orders.tests.test_checkout import ALBERTA
 from outbox.models import OutboxEmail

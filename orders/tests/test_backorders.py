@@ -11,12 +11,14 @@ from django.db.models import F
 from django.urls import reverse
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import Cart, CartLine
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services as stock_services
 from inventory.models import Stock, StockMovement
-from orders.models import Cart, CartLine, Order, OrderAllocation, OrderEvent, OrderLine
-from orders.services import cart as cart_services
+from orders.models import Order, OrderAllocation, OrderEvent, OrderLine
 from orders.services.backorders import backorders_fill
-from orders.services.checkout import CheckoutDetails, order_place, order_stock_reserve
+from orders.services.reserve import order_stock_reserve
 from orders.services.status import order_transition
 from orders.tests.conftest import canada, kettle, mug  # noqa: F401 — shared fixtures
 from outbox.models import OutboxEmail

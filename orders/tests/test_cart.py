@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import Cart, CartLine
+from checkout.services import cart as cart_services
 from inventory import services as stock_services
-from orders.models import Cart, CartLine
-from orders.services import cart as cart_services
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from checkout.models import Cart, CartLine
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, CheckoutError, order_place
 from core.tests.races import race_while_held
 from inventory.models import Stock, StockMovement
-from orders.models import Cart, CartLine, Order
-from orders.services import cart as cart_services
-from orders.services.checkout import CheckoutDetails, CheckoutError, order_place
+from orders.models import Order
 from orders.tests.test_checkout import ALBERTA, checkout, fill_cart
 from outbox.models import OutboxEmail
 from payments.models import Invoice

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from checkout.models import CartLine
 from inventory.models import Stock, StockMovement
-from orders.models import CartLine, Order, OrderEvent
+from orders.models import Order, OrderEvent
 
 pytestmark = pytest.mark.django_db
 

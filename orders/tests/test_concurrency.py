@@ -9,13 +9,14 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
+from checkout.models import Cart, CartLine
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services as stock_services
 from inventory.models import Stock, StockMovement
 from inventory.tests.factories import WarehouseFactory
 from inventory.tests.test_concurrency import assert_ledger_matches_stock, race
-from orders.models import Cart, CartLine, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
-from orders.services import cart as cart_services
-from orders.services.checkout import CheckoutDetails, order_place
+from orders.models import Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
 from orders.tests.test_checkout import ALBERTA, checkout, fill_cart, place
 from outbox.models import OutboxEmail
 

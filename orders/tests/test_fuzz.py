@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import CartLine
 from inventory import services as stock_services
 from inventory.models import Stock
-from orders.forms import POSTAL_CODE, POSTAL_PREFIXES
-from orders.models import CartLine, DeliveryMethod, Order, Province
+from orders.models import DeliveryMethod, Order, Province
+from orders.postal import POSTAL_CODE, POSTAL_PREFIXES
 from orders.tests.test_checkout import ALBERTA, checkout, fill_cart, place
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from orders.services.checkout import CheckoutDetails, delivery_province
+from checkout.services.placing import CheckoutDetails, delivery_province
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ def test_a_pickup_is_taxed_in_its_stores_province_and_at_a_store_with_no_provinc
 
 
 def place_for(user, canada, mug, method="cheque", po=""):
-    from orders.models import Cart
-    from orders.services.cart import cart_add
-    from orders.services.checkout import order_place
+    from checkout.models import Cart
+    from checkout.services.cart import cart_add
+    from checkout.services.placing import order_place
 
     cart = Cart.objects.create()
     cart_add(cart=cart, variant_id=mug.pk, quantity=1)
@@ -50,8 +50,8 @@ def place_for(user, canada, mug, method="cheque", po=""):
 def test_a_guest_asking_to_pay_on_account_is_asked_to_sign_in_and_nothing_is_placed(canada, mug):
     from django.contrib.auth.models import AnonymousUser
 
+    from checkout.services.placing import CheckoutError
     from orders.models import Order
-    from orders.services.checkout import CheckoutError
 
     with pytest.raises(CheckoutError, match="Paying on account needs a business account. Please sign in"):
         place_for(AnonymousUser(), canada, mug, method="account", po="PO-1")  # what the view passes for a guest

@@ -51,10 +51,11 @@ def test_an_orders_acknowledgement_reaches_the_smtp_server_after_the_order_commi
     from decimal import Decimal
 
     from catalog.tests.factories import VariantFactory
+    from checkout.models import Cart, CartLine
+    from checkout.services.placing import CheckoutDetails, order_place
     from inventory import services as stock_services
-    from orders.models import Cart, CartLine, DeliveryMethod, Order, TaxRate
+    from orders.models import DeliveryMethod, Order, TaxRate
     from orders.rates import rates_and_delivery_seed
-    from orders.services.checkout import CheckoutDetails, order_place
 
     rates_and_delivery_seed(TaxRate, DeliveryMethod)
     mug = VariantFactory(sku="MUG-W", price=Decimal("18.00"), product__name="Stoneware Mug")

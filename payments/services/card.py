@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from core.money import money
 from inventory.services import InsufficientStock
 from orders.models import Order, OrderEvent
-from orders.services.checkout import order_stock_reserve
+from orders.services.reserve import order_stock_reserve
 from orders.services.status import order_transition
 
 from .. import gateway

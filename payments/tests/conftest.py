@@ -2,9 +2,9 @@
 
 import pytest
 
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from orders.tests.conftest import canada, kettle, mug  # noqa: F401 — shared fixtures
 
 ALBERTA = {"email": "ana@example.com", "phone": "403-555-0101", "ship_name": "Ana Tremblay",

@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from checkout.models import CartLine
+from checkout.services.placing import CheckoutError
 from inventory import services as stock_services
 from inventory.models import Stock
-from orders.models import CartLine, Order
-from orders.services.checkout import CheckoutError
+from orders.models import Order
 from payments.models import CreditAccount, CreditNote, Invoice, Payment, Refund
 from payments.services import PaymentError
 from payments.services.received import payment_record

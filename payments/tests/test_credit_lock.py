@@ -9,11 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from checkout.models import Cart, CartLine
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, CheckoutError, order_place
 from core.tests.races import race_while_held
 from inventory.models import Stock
-from orders.models import Cart, CartLine, Order
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, CheckoutError, order_place
+from orders.models import Order
 from payments.models import CreditAccount, Invoice
 from payments.tests.conftest import ALBERTA
 

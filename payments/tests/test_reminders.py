@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import formats, timezone, translation
 
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from outbox.models import OutboxEmail
 from payments import tasks
 from payments.models import CreditAccount, Invoice

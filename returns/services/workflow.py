@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inventory import services as stock_services
-from inventory.models import Stock, StockLocation
+from inventory.locations import StockLocation
+from inventory.selectors import stock_ids_at
 from orders.models import Order, OrderEvent
-from shipping.services.backinstock import restock_after_commit
 
 from ..models import ReturnLine, ReturnRequest
 from ..selectors import request_value, return_last_day, returnable_lines
@@ -174,9 +174,7 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, str], location
         if set(outcomes) != {line.pk for line in lines} or not set(outcomes.values()) <= set(Outcome.values):
             raise ReturnError(_("Choose what happens to each returned item: back on the shelf or written off."))
         # Stock rows are locked in primary-key order, as inventory does, so two receipts never deadlock.
-        stock_ids = dict(Stock.objects.filter(location=location, variant_id__in=[ln.order_line.variant_id
-                                                                                 for ln in lines])
-                         .values_list("variant_id", "pk"))
+        stock_ids = stock_ids_at(location=location, variant_ids=[ln.order_line.variant_id for ln in lines])
         order = request.order
         reason = _("Return of order %(number)s") % {"number": order.number}
         for line in sorted(lines, key=lambda ln: (stock_ids.get(ln.order_line.variant_id, float("inf")),
@@ -191,7 +189,8 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, str], location
             line.save(update_fields=["outcome", "location"])
         request.status, request.decided_by = S.RECEIVED, _who(user) or request.decided_by
         request.save(update_fields=["status", "decided_by", "updated_at"])
-        restock_after_commit(variant_ids={ln.order_line.variant_id for ln in lines if ln.outcome == Outcome.RESTOCK})
+        stock_services.restock_after_commit(
+            variant_ids={ln.order_line.variant_id for ln in lines if ln.outcome == Outcome.RESTOCK})
         restocked = sum(ln.quantity for ln in lines if ln.outcome == Outcome.RESTOCK)
         written_off = sum(ln.quantity for ln in lines if ln.outcome == Outcome.WRITE_OFF)
         _event(order=order, user=user, note=_("Returned items received at %(location)s: %(restocked)d back on the "

@@ -5,13 +5,13 @@
 - back_in_stock_notify: for SKUs available online again, each pending request gets one email (outbox) and is marked
   notified with a conditional update, in the same transaction as its email: a second run never sends twice.
 - restock_process: after a receipt, waiting backorders take their share first (orders.services.backorders), then
-  the sign-ups of SKUs with units still left are told. restock_sweep does the same for every SKU that could need it
-  (beat, shipping.tasks.backorders_fill_all), for arrivals that did not go through a receipt form: returns, count
-  corrections, transfers, cancelled orders.
+  the sign-ups of SKUs with units still left are told. It runs on inventory's `restocked` hook (added in
+  ShippingConfig.ready) once the transaction that put units back on sale commits. restock_sweep does the same for
+  every SKU that could need it (beat, shipping.tasks.backorders_fill_all), for arrivals that did not go through a
+  receipt form: returns, count corrections, transfers, cancelled orders.
 """
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -96,19 +96,10 @@ def _notify(*, request: BackInStockRequest, variant: ProductVariant) -> int:
 
 def restock_process(*, variant_ids, user=None) -> RestockResult:
     """Stock of these SKUs arrived: waiting backorders first, then the back-in-stock sign-ups (with what is left).
-    Call it after the stock movement committed."""
+    Call it after the stock movement committed (inventory.services.restock_after_commit does)."""
     variant_ids = set(variant_ids)
     filled = backorders_fill(variant_ids=variant_ids, user=user)
     return RestockResult(filled=filled, notified=back_in_stock_notify(variant_ids=variant_ids))
-
-
-def restock_after_commit(*, variant_ids, user=None) -> None:
-    """Call inside the transaction that put units of these SKUs back on sale (a receipt, a cancelled or expired
-    order, a restocked return): once it commits, restock_process serves waiting backorders and sign-ups. A failure
-    there never undoes the stock movement; the beat sweep catches up."""
-    ids = frozenset(variant_ids)
-    if ids:
-        transaction.on_commit(partial(restock_process, variant_ids=ids, user=user), robust=True)
 
 
 def restock_sweep() -> RestockResult:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inventory import services as stock_services
-from inventory.models import StockLocation
+from inventory.locations import StockLocation
 from orders.models import Order, OrderAllocation, OrderEvent, OrderLine
 from orders.services.status import order_transition
 from outbox.services import email_queue_rendered

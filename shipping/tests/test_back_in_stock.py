@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog.tests.factories import VariantFactory
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services as stock_services
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
 from orders.tests.conftest import canada  # noqa: F401 — shared fixture
 from outbox.models import OutboxEmail
 from shipping.models import BackInStockRequest

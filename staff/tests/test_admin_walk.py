@@ -15,6 +15,9 @@ from django.urls import reverse
 
 from accounts.models import Address, Profile
 from catalog.models import ProductVariant
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from community.tests.factories import AnswerFactory, QuestionFactory, ReviewFactory
 from conftest import STAFF_PASSWORD
 from crm.models import ConsentEvent, CustomerScore, Perk, Segment
@@ -23,10 +26,8 @@ from demo import seeds as demo
 from help.demo import faq_demo_seed
 from help.services import question_ask, search_miss_record
 from inventory.services import api_token_create
-from orders.models import Cart, DeliveryMethod, TaxRate
+from orders.models import DeliveryMethod, TaxRate
 from orders.rates import rates_and_delivery_seed
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
 from payments.demo import business_account_seed
 from payments.models import Invoice, Payment, StripeEvent
 from payments.services.received import payment_record

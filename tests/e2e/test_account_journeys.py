@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from orders.models import Cart, Order
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
+from orders.models import Order
 from payments.models import Invoice
 from tests.e2e.helpers import CUSTOMER_PASSWORD, customer_log_in, fill_calgary_checkout, messages
 

@@ -14,12 +14,13 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
+from checkout.models import Cart
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services
 from inventory.models import Stock, StockMovement
 from inventory.tests.factories import LocationFactory
-from orders.models import Cart, Order
-from orders.services import cart as cart_services
-from orders.services.checkout import CheckoutDetails, order_place
+from orders.models import Order
 from tests.e2e.helpers import cart_button, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

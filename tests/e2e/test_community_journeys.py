@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from payments.services.received import payment_record
 from tests.e2e.helpers import admin_log_in, customer_log_in, messages
 

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from crm.models import ConsentEvent
 from crm.services.consent import WORDING, WORDING_VERSION
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
 from tests.e2e.helpers import customer_log_in, messages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

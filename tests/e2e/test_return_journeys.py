@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
+from checkout.models import Cart
+from checkout.services.cart import cart_add
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory.models import Stock, StockMovement
-from orders.models import Cart
-from orders.services.cart import cart_add
-from orders.services.checkout import CheckoutDetails, order_place
 from payments.models import Invoice, Payment, Refund
 from payments.services.received import payment_record
 from returns.models import ReturnRequest

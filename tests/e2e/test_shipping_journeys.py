@@ -27,11 +27,12 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from catalog.tests.factories import CategoryFactory, VariantFactory
+from checkout.models import Cart
+from checkout.services import cart as cart_services
+from checkout.services.placing import CheckoutDetails, order_place
 from inventory import services
 from inventory.models import Stock
-from orders.models import Cart, DeliveryMethod, Order
-from orders.services import cart as cart_services
-from orders.services.checkout import CheckoutDetails, order_place
+from orders.models import DeliveryMethod, Order
 from shipping.models import Shipment
 from shipping.tests.helpers import carriers_seed
 from tests.e2e.helpers import admin_log_in

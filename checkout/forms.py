@@ -1,19 +1,13 @@
-import re
+"""The cart's and checkout's forms."""
 
 from django import forms
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryMethod, Order, Province
-from .services.cart import BIGINT_MAX, MAX_QUANTITY
+from orders.models import DeliveryMethod, Order, Province
+from orders.postal import POSTAL_CODE, POSTAL_PREFIXES
 
-# First letter of a Canadian postal code -> the provinces it serves (Canada Post's forward sortation areas).
-POSTAL_PREFIXES = {
-    "A": {"NL"}, "B": {"NS"}, "C": {"PE"}, "E": {"NB"}, "G": {"QC"}, "H": {"QC"}, "J": {"QC"},
-    "K": {"ON"}, "L": {"ON"}, "M": {"ON"}, "N": {"ON"}, "P": {"ON"}, "R": {"MB"}, "S": {"SK"}, "T": {"AB"},
-    "V": {"BC"}, "X": {"NT", "NU"}, "Y": {"YT"},
-}
-POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+from .services.cart import BIGINT_MAX, MAX_QUANTITY
 
 
 class AddToCartForm(forms.Form):

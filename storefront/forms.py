@@ -1,10 +1,13 @@
+"""The search form: words, a category, a price range, in stock only, the order."""
+
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.selectors import CategoryTree
+
 from . import search
-from .selectors import CategoryTree
 
 PRICE_ERRORS = {
     "invalid": _("Enter a price in dollars, such as 25 or 19.99."),

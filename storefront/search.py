@@ -45,10 +45,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils.translation import get_language
 
-from inventory.models import Stock
+from catalog.models import Category, Product, ProductVariant
+from catalog.selectors import CategoryTree, listable_products
+from inventory.selectors import product_in_stock_online
 
-from .models import Category, Product, ProductVariant
-from .selectors import CategoryTree, ProductCard, listable_products, product_cards
+from .selectors import ProductCard, product_cards
 
 MAX_QUERY_LENGTH = 200
 # word_similarity() of the query to a product name at or above which a product counts as a (misspelt) match.
@@ -118,20 +119,6 @@ def _lowest_price():
     )
 
 
-def _in_stock_online():
-    """Some active SKU of the product has free units at an active location that ships online: the same stock the
-    product cards count (inventory.selectors.online_available_by_product), as an SQL condition."""
-    return Exists(
-        Stock.objects.filter(
-            variant__product=OuterRef("pk"),
-            variant__is_active=True,
-            location__is_active=True,
-            location__ships_online=True,
-            on_hand__gt=F("reserved"),
-        )
-    )
-
-
 def _filtered(tree: CategoryTree, filters: SearchFilters) -> QuerySet:
     """Listable products (visible category, at least one active SKU) narrowed by the filters, with min_price.
 
@@ -151,7 +138,7 @@ def _filtered(tree: CategoryTree, filters: SearchFilters) -> QuerySet:
     if filters.max_price is not None:
         products = products.filter(Exists(active_skus.filter(price__lte=filters.max_price)))
     if filters.in_stock:
-        products = products.filter(_in_stock_online())
+        products = products.filter(product_in_stock_online())
     return products.annotate(min_price=Subquery(_lowest_price()))
 
 

@@ -10,7 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory import services as stock_services
+from crm.services.consent import consent_imply
+from crm.services.contacts import Address, contact_for_email
+from orders.models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine
+from orders.services.pricing import quote_build
+from orders.services.reserve import order_stock_reserve
 from outbox.services import email_queue_rendered
 from payments import gateway
 from payments.models import CreditAccount
@@ -18,9 +22,8 @@ from payments.services.invoices import CreditLimitExceeded, account_credit_check
 from shipping.services.promise import promise_context
 from shipping.services.rates import delivery_option_for
 
-from ..models import Cart, DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine, OrderTaxLine
+from ..models import Cart
 from .cart import cart_rows
-from .pricing import quote_build
 
 
 class CheckoutError(ValueError):
@@ -127,37 +130,6 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
     return order
 
 
-def order_stock_reserve(*, order: Order, lines: list[OrderLine] | None = None) -> None:
-    """Hold the order's units through the inventory's one reservation rule (raises InsufficientStock). Also used
-    to hold them again when a card payment arrives after the order's reservation expired.
-
-    Lines of products that allow backorders never fail: what is in stock is held and the rest is recorded on the
-    line as backordered, to be held first-come-first-served as stock arrives (orders.services.backorders)."""
-    lines = lines if lines is not None else list(order.lines.all())
-    backorderable = frozenset(
-        OrderLine.objects.filter(pk__in=[line.pk for line in lines], variant__product__allow_backorder=True)
-        .values_list("variant_id", flat=True)
-    )
-    allocations = stock_services.stock_reserve(
-        lines=[(line.variant_id, line.quantity) for line in lines], reference=order.number, user=order.user,
-        backorderable=backorderable,
-    )
-    line_by_variant = {line.variant_id: line for line in lines}
-    OrderAllocation.objects.bulk_create([
-        OrderAllocation(line=line_by_variant[a.variant_id], stock_id=a.stock_id, quantity=a.quantity)
-        for a in allocations
-    ])
-    held = {line.variant_id: 0 for line in lines}
-    for a in allocations:
-        held[a.variant_id] += a.quantity
-    changed = []
-    for line in lines:
-        if line.backordered != line.quantity - held[line.variant_id]:
-            line.backordered = line.quantity - held[line.variant_id]
-            changed.append(line)
-    OrderLine.objects.bulk_update(changed, ["backordered"])
-
-
 def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):
     """The business account an order on account is charged to (its credit limit checked under lock), else None."""
     method = details.payment_method
@@ -184,9 +156,6 @@ def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):
 def _customer_record(order: Order, *, typed_province: str) -> None:
     """The order's customer in the CRM with the order's address, and the implied consent (CASL: two years) a
     purchase gives."""
-    from crm.services.consent import consent_imply
-    from crm.services.contacts import Address, contact_for_email
-
     # A signed-in buyer is their account's contact (whatever email they typed); a guest, the email's.
     email = order.user.email if order.user is not None and order.user.email else order.email
     # The address typed at checkout (a pickup's order province is the store's, for the taxes); a pickup with no

@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from catalog import selectors
 from pages.sitemaps import InfoSitemap, NewsSitemap, PageSitemap
-
-from . import selectors
 
 
 class StaticSitemap(Sitemap):

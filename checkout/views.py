@@ -1,4 +1,5 @@
-"""Cart, checkout and order pages. Each view parses a form, calls a service and redirects or renders."""
+"""Cart, checkout, card payment and order pages. Each view parses a form, calls a service and redirects or
+renders."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -13,9 +14,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import checkout_initial_for
 from inventory.services import InsufficientStock
+from orders.access import CHANGE_ORDER, order_for_request, order_is_customers, order_may, order_page_url
+from orders.models import DeliveryMethod, Order, Province
+from orders.services.pricing import quote_build
+from orders.services.status import TransitionNotAllowed, order_transition
 from payments.selectors import order_money, payment_methods_for
-from payments.services.card import card_sessions_close
-from payments.views import card_payment_redirect
+from payments.services import PaymentError
+from payments.services.card import card_payment_start, card_sessions_close
 from shipping.services.promise import promise_context
 from shipping.services.rates import (
     delivery_option_for,
@@ -25,13 +30,10 @@ from shipping.services.rates import (
     unserved_text,
 )
 
-from .access import CHANGE_ORDER, order_for_request, order_is_customers, order_may, order_page_url
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
-from .models import Cart, DeliveryMethod, Order, Province
+from .models import Cart
 from .services import cart as cart_services
-from .services.checkout import CheckoutDetails, CheckoutError, TotalChanged, delivery_province, order_place
-from .services.pricing import quote_build
-from .services.status import TransitionNotAllowed, order_transition
+from .services.placing import CheckoutDetails, CheckoutError, TotalChanged, delivery_province, order_place
 
 CART_SESSION_KEY = "cart_id"
 CHECKOUT_SESSION_KEY = "checkout"
@@ -227,6 +229,24 @@ def checkout_place(request):
     messages.success(request, _("Thank you! Your order %(number)s is received. A confirmation is on its way to "
                                 "%(email)s.") % {"number": order.number, "email": order.email})
     return redirect(order.get_absolute_url())
+
+
+def card_payment_redirect(request, order):
+    """Send the shopper to Stripe's payment page; if Stripe cannot be reached, back to the order, which is kept."""
+    order_url = request.build_absolute_uri(order.get_absolute_url())
+    try:
+        payment = card_payment_start(order=order, success_url=order_url + "&session_id={CHECKOUT_SESSION_ID}",
+                                     cancel_url=order_url + "&payment=cancelled")
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(order.get_absolute_url())
+    return HttpResponseRedirect(payment.checkout_url)
+
+
+@require_POST
+def order_pay(request, number):
+    """The "Pay now" button: the customer's, or staff holding orders.change_order on their behalf."""
+    return card_payment_redirect(request, order_for_request(request, number, permission=CHANGE_ORDER))
 
 
 def order_detail(request, number):

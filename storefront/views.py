@@ -1,5 +1,6 @@
-"""Catalogue pages. Each view reads a rendered fragment from the versioned page cache (catalog.page_cache) or
-renders it from the selectors; the page shell (header, language links) is rendered per request."""
+"""The shopper's catalogue pages: home, category, product, search, site map. Each view reads a rendered fragment
+from the versioned page cache (catalog.page_cache) or renders it from the selectors; the page shell (header,
+language links) is rendered per request."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,10 +12,13 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from catalog import page_cache
+from catalog import selectors as catalog_selectors
+from pages.selectors import site_map_pages
 from shipping.services.promise import promise_period
 
-from . import page_cache, selectors
 from . import search as product_search
+from . import selectors
 from .forms import SearchForm
 
 
@@ -32,13 +36,14 @@ def _listing_query_ok(query) -> bool:
     if not set(query) <= {"sort", "page"} or any(len(query.getlist(k)) > 1 for k in query):
         return False
     page = query.get("page", "1")
-    return query.get("sort", selectors.DEFAULT_SORT) in selectors.SORTS and page.isdigit() and len(page) <= 4
+    sort = query.get("sort", catalog_selectors.DEFAULT_SORT)
+    return sort in catalog_selectors.SORTS and page.isdigit() and len(page) <= 4
 
 
 @page_cache.whole_page(lambda: [page_cache.CATALOG, page_cache.STOCK_ALL])
 def home(request):
     def build():
-        tree = selectors.category_tree()
+        tree = catalog_selectors.category_tree()
         featured, newest = selectors.home_products(tree)
         return {
             "title": "",
@@ -58,18 +63,18 @@ def home(request):
                        query_ok=_listing_query_ok)
 def category_detail(request, key):
     slug, pk = key
-    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
-    if sort not in selectors.SORTS:
-        sort = selectors.DEFAULT_SORT
+    sort = request.GET.get("sort", catalog_selectors.DEFAULT_SORT)
+    if sort not in catalog_selectors.SORTS:
+        sort = catalog_selectors.DEFAULT_SORT
     requested = _page_number(request.GET.get("page"))
 
     def build():
-        tree = selectors.category_tree()
+        tree = catalog_selectors.category_tree()
         node = tree.by_id.get(pk)
         if node is None:
             return None
         paginator = Paginator(
-            selectors.products_in_category(tree, pk, sort=sort), settings.SHOP_PRODUCTS_PER_PAGE
+            catalog_selectors.products_in_category(tree, pk, sort=sort), settings.SHOP_PRODUCTS_PER_PAGE
         )
         page_obj = paginator.get_page(requested)
         cards = selectors.product_cards(page_obj.object_list)
@@ -120,7 +125,7 @@ def product_detail(request, key):
         product = selectors.product_for_page(pk)
         if product is None or not product.active_variants:
             return None
-        tree = selectors.category_tree()
+        tree = catalog_selectors.category_tree()
         if product.category_id not in tree.by_id:
             return None
         variants = selectors.variant_availability(product)
@@ -150,15 +155,14 @@ def product_detail(request, key):
 
 
 def site_map(request):
-    from pages.selectors import site_map_pages
-
-    return render(request, "catalog/site_map.html", {"tree": selectors.category_tree(), "pages": site_map_pages()})
+    return render(request, "catalog/site_map.html",
+                  {"tree": catalog_selectors.category_tree(), "pages": site_map_pages()})
 
 
 def search(request):
     """Search results with filters (never cached: every query is different). Bad filter input is shown on the form
     and left out; the words searched for are cleaned, never refused."""
-    tree = selectors.category_tree()
+    tree = catalog_selectors.category_tree()
     form = SearchForm(request.GET, tree=tree)
     form.is_valid()
     query, filters = form.query(), form.filters()
@@ -177,6 +181,6 @@ def search(request):
             context["suggestion_query"] = urlencode([("q", results.suggestion)] + params[1 if query else 0:])
         if not results.cards:
             context["popular"] = selectors.product_cards(
-                selectors.listable_products(tree.by_id).filter(is_featured=True)[:4]
+                catalog_selectors.listable_products(tree.by_id).filter(is_featured=True)[:4]
             )
     return render(request, "catalog/search.html", context)

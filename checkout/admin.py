@@ -1,0 +1,166 @@
+"""The staff's order page (/admin/orders/order/): the order with its lines, taxes, payments, refunds and timeline,
+and the actions that move it. It composes orders and payments, so it lives above both."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.money import money
+from orders.models import Order, OrderEvent, OrderLine, OrderTaxLine
+from orders.services.status import TransitionNotAllowed, order_transition
+from payments.links import payment_refund_link
+from payments.models import Payment, Refund
+
+
+class FrozenInline(admin.TabularInline):
+    """What an order recorded when it was placed or moved: shown, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(FrozenInline):
+    model = OrderLine
+    fields = ["sku", "name", "unit_price", "quantity", "line_total"]
+
+
+class OrderTaxLineInline(FrozenInline):
+    model = OrderTaxLine
+    fields = ["name", "rate", "base", "amount"]
+
+
+class PaymentInline(FrozenInline):
+    model = Payment
+    fields = ["created_at", "method", "status", "amount", "reference", "failure_message", "refund_link"]
+
+    @admin.display(description=_("refund"))
+    def refund_link(self, obj):
+        return payment_refund_link(obj)
+
+
+class RefundInline(FrozenInline):
+    model = Refund
+    fields = ["created_at", "amount", "reason", "status", "created_by"]
+
+
+class OrderEventInline(FrozenInline):
+    model = OrderEvent
+    fields = ["created_at", "status", "note", "created_by"]
+
+
+def _move_action(target, description):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        moved, refused = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                with transaction.atomic():
+                    order_transition(order=order, to=target, user=request.user)
+                moved += 1
+            except TransitionNotAllowed as error:
+                refused.append(f"{order.number}: {error}")
+        if moved:
+            modeladmin.message_user(request, ngettext("%(n)d order updated.", "%(n)d orders updated.", moved)
+                                    % {"n": moved}, messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+
+    action.__name__ = f"mark_{target}"
+    return action
+
+
+S = Order.Status
+
+
+class LateFilter(admin.SimpleListFilter):
+    """Orders whose promised delivery date has passed and that have not shipped."""
+
+    title = _("late")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Promised date passed, not shipped"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.late()
+        return queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        if self.value() == "no":
+            return queryset.filter(attention="")
+        return queryset
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "created_at", "ship_name", "email", "ship_province", "status", "payment_method",
+                    "total", "balance", "promised", "flagged"]
+    list_filter = [LateFilter, AttentionFilter, "status", "payment_method", "created_at", "ship_province",
+                   "delivery_method"]
+    search_fields = ["number", "email", "ship_name", "lines__sku", "purchase_order_number"]
+    list_select_related = ["invoice"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["number", "status", "user", "language", "created_at", "updated_at", "delivery_method",
+                       "delivery_label", "payment_method", "subtotal", "shipping", "handling", "discount",
+                       "tax_total", "total", "purchase_order_number", "invoice_link"]
+    fields = ["attention", "number", "status", "created_at", "updated_at", "user", "language", "email", "phone",
+              "ship_name", "ship_address", "ship_city", "ship_province", "ship_postal_code", "delivery_method",
+              "delivery_label", "payment_method", "purchase_order_number", "invoice_link", "subtotal", "shipping",
+              "handling", "discount", "tax_total", "total"]
+    inlines = [OrderLineInline, OrderTaxLineInline, PaymentInline, RefundInline, OrderEventInline]
+    actions = [
+        _move_action(S.PREPARING, _("Mark as being prepared")),
+        _move_action(S.DELIVERED, _("Mark as delivered")),
+        _move_action(S.CANCELLED, _("Cancel (releases the reserved stock)")),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("balance"))
+    def balance(self, obj):
+        invoice = getattr(obj, "invoice", None)
+        return money(invoice.balance) if invoice else "—"
+
+    @admin.display(description=_("promised by"), ordering="promised_on")
+    def promised(self, obj):
+        if obj.promised_on is None:
+            return "—"
+        if obj.is_late:
+            return format_html('<strong class="errornote">{} ({})</strong>', obj.promised_on, _("late"))
+        return obj.promised_on
+
+    @admin.display(description=_("attention"), boolean=True)
+    def flagged(self, obj):
+        return bool(obj.attention)
+
+    @admin.display(description=_("invoice"))
+    def invoice_link(self, obj):
+        invoice = getattr(obj, "invoice", None)
+        if invoice is None:
+            return "—"
+        return format_html('<a href="{}">{}</a> — {} {}', reverse("admin:payments_invoice_change", args=[invoice.pk]),
+                           invoice.number, _("balance"), money(invoice.balance))
