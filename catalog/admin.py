@@ -8,6 +8,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from . import page_cache
 from .models import Category, Product, ProductImage, ProductVariant
 
+# inventory's Stock, reached through the SKU's relation: catalog imports no app above it.
+Stock = ProductVariant.stocks.rel.related_model
+
 
 class CatalogChangeMixin:
     """Any catalogue edit made in the admin refreshes the cached pages once the edit is committed."""
@@ -89,10 +92,11 @@ class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
     def stock_by_location(self, obj):
         if not obj.pk:
             return "—"
-        # Stock rows are the inventory's; they are read here through the SKUs they point at (catalog imports no app
-        # above it).
-        variants = obj.variants.order_by("position", "pk").prefetch_related("stocks__location")
-        rows = [(v, s) for v in variants for s in sorted(v.stocks.all(), key=lambda s: s.location.priority)]
+        rows = (
+            Stock.objects.filter(variant__product=obj)
+            .select_related("variant", "location")
+            .order_by("variant__position", "variant_id", "location__priority")
+        )
         if not rows:
             return _("No stock recorded yet. Use Inventory › Stock levels to record a receipt.")
         return format_html(
@@ -100,7 +104,7 @@ class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
             _("SKU"), _("location"), _("on hand"), _("reserved"),
             format_html_join(
                 "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                ((v.sku, s.location.name, s.on_hand, s.reserved) for v, s in rows),
+                ((s.variant.sku, s.location.name, s.on_hand, s.reserved) for s in rows),
             ),
         )
 
@@ -108,7 +112,7 @@ class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
 class StockInline(admin.TabularInline):
     """Stock of a SKU at each location; read-only here — changes go through the stock operation forms."""
 
-    model = ProductVariant.stocks.rel.related_model  # inventory's Stock, reached through the SKU (no upward import)
+    model = Stock
     extra = 0
     fields = ["location", "on_hand", "reserved"]
     readonly_fields = fields
