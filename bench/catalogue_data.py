@@ -3,7 +3,7 @@
 Deterministic, framework-independent catalogue data for the e-commerce benchmark.
 
 Pure Python (no Django import) so another project can generate *exactly* the same
-catalogue: 1 product class, 10 categories, 5,000 products, each with title,
+catalogue: 1 product class, 10 categories, 5,000 products by default (any count on request), each with title,
 description (~60-120 words), price (GBP, 1.00-500.00) and num_in_stock (1-100),
 single partner, no images. Product i belongs to category (i-1) % 10.
 """
@@ -36,10 +36,12 @@ _WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod
           "sunt culpa qui officia deserunt mollit anim id est laborum").split()
 
 
-def products():
-    """Yield dicts: n, title, description, category_index, sku, price, num_in_stock."""
+def products(count: int = N_PRODUCTS):
+    """Yield dicts: n, title, description, category_index, sku, price, num_in_stock.
+
+    Any count: the first 5,000 products are the same whatever the count, so figures at 5k and 50k compare."""
     rng = random.Random(SEED)
-    for n in range(1, N_PRODUCTS + 1):
+    for n in range(1, count + 1):
         title = "%s %s %s %05d" % (rng.choice(_ADJ).capitalize(), rng.choice(_ADJ),
                                    rng.choice(_NOUN), n)
         nwords = rng.randint(60, 120)

@@ -370,7 +370,9 @@ def oversell_check(report, skus: list[Sku], placed: list[str], since) -> list[st
 # --- main ----------------------------------------------------------------------------------------------------
 
 
-def bench(report, duration: int, clients: int) -> list[str]:
+def bench(report, duration: int, clients: int, figures: dict | None = None) -> list[str]:
+    """Run the checkout load; returns the oversell problems found (none: []). `figures`, when given, receives the
+    headline numbers for bench/run.py's table of targets."""
     load = os.getloadavg()[0]
     report(f"comptoir checkout benchmark, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs (shoppers and "
            f"gunicorn share them), load average {load:.2f} at start")
@@ -469,6 +471,9 @@ def bench(report, duration: int, clients: int) -> list[str]:
                if not problems else "  RESULT: FAILED")
         for problem in problems:
             report(f"  !! {problem}")
+        if figures is not None:
+            figures.update(cpu_ms_per_visit=cpu_s * 1000 / max(visits, 1), errors=total.outcomes["error"],
+                           oversold=bool(problems), place_p50_ms=percentile(place_ms, 50), placed=placed)
         return problems
     finally:
         orders_removed, _units = bench_orders_clear(skus)

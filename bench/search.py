@@ -1,9 +1,11 @@
-"""Timing of product search on the standard catalogue (5,000 products), in-process through the Django test client.
+"""Timing of product search on the standard catalogue (5,000 products, or --products N), in-process through the Django
+test client.
 
 Run from the repository root with the database to use (created and loaded if needed):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/comptoir_search .venv/bin/python bench/search.py [--searches 200]
+    [--products 50000]
 
-The catalogue is loaded the way bench/run.py loads it (`seed_demo --products 5000 --no-images`, idempotent), then
+The catalogue is loaded the way bench/run.py loads it (`seed_demo --products N --no-images`, idempotent), then
 a fixed mix of searches (exact words, misspellings, SKUs, French, filters, no match) is answered through the
 search page, each timed, and its SQL queries counted. Prints p50/p95/max milliseconds per kind and overall.
 """
@@ -84,15 +86,14 @@ def django_setup(url: str) -> None:
     django.setup()
 
 
-def catalogue_load() -> None:
+def catalogue_load(products: int = CATALOGUE_PRODUCTS) -> None:
     """What bench/run.py does to prepare its database: migrate, then the demo shop and the standard catalogue."""
     from django.core.management import call_command
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("seed_demo", products=CATALOGUE_PRODUCTS, no_images=True, verbosity=0)
-    print(f"Database migrated and seeded ({CATALOGUE_PRODUCTS} catalogue products) in "
-          f"{time.monotonic() - started:.0f} s")
+    call_command("seed_demo", products=products, no_images=True, verbosity=0)
+    print(f"Database migrated and seeded ({products} catalogue products) in {time.monotonic() - started:.0f} s")
 
 
 def run(count: int) -> int:
@@ -137,6 +138,9 @@ def run(count: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--searches", type=int, default=200, help="number of searches timed (default 200)")
+    parser.add_argument("--products", type=int, default=CATALOGUE_PRODUCTS,
+                        help=f"catalogue products to load (default {CATALOGUE_PRODUCTS}); a database loaded with more "
+                             "keeps them")
     parser.add_argument("--no-load", action="store_true", help="skip migrate and seed (already loaded)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -145,7 +149,7 @@ def main() -> int:
     database_ensure(url)
     django_setup(url)
     if not args.no_load:
-        catalogue_load()
+        catalogue_load(args.products)
     return run(args.searches)
 
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import Max, Min
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from core.admin_base import ChangeHookMixin
 
 from . import page_cache
 from .models import Category, Product, ProductImage, ProductVariant
@@ -12,24 +13,10 @@ from .models import Category, Product, ProductImage, ProductVariant
 Stock = ProductVariant.stocks.rel.related_model
 
 
-class CatalogChangeMixin:
+class CatalogChangeMixin(ChangeHookMixin):
     """Any catalogue edit made in the admin refreshes the cached pages once the edit is committed."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(page_cache.catalog_changed)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(page_cache.catalog_changed)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(page_cache.catalog_changed)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(page_cache.catalog_changed)
+    changed = staticmethod(page_cache.catalog_changed)
 
 
 @admin.register(Category)

@@ -6,11 +6,14 @@ one SKU.
 """
 
 from decimal import Decimal
+from functools import reduce
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,10 +47,52 @@ class Category(models.Model):
         return reverse("catalog:category_detail", kwargs={"key": (self.slug, self.pk)})
 
 
+class SearchDocument(Func):
+    """The full-text document of a product, `setweight(to_tsvector(...), ...) || ...` of its SearchVectors, computed
+    by PostgreSQL in a stored generated column; NULL on other databases, whose search does not use it."""
+
+    template = "%(expressions)s"
+    output_field = SearchVectorField()
+
+    def __init__(self, *vectors):
+        super().__init__(reduce(lambda combined, vector: combined + vector, vectors))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", ()
+
+
+class StoredGeneratedField(models.GeneratedField):
+    """GeneratedField(db_persist=True) whose system check does not connect to the database: Django's own also asks
+    whether the server supports virtual columns, which on PostgreSQL means reading its version, so that
+    `manage.py check --deploy` (run where the database is not reachable, in a build) failed. Stored columns, the only
+    kind used here, are still checked (fields.E222)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("db_persist", True)
+        super().__init__(**kwargs)
+
+    def _check_supported(self, databases):
+        return []
+
+
+# A product a listing may show (the category's being active is checked with the category).
+LISTABLE = Q(is_active=True, sold_online=True)
+
+
 class ProductQuerySet(models.QuerySet):
     def online(self):
         """Products a visitor may see: active, chosen for online sale, in an active category."""
         return self.filter(is_active=True, sold_online=True, category__is_active=True)
+
+
+# The search documents: read by the database (storefront.search), never by Python.
+SEARCH_DOCUMENTS = ("search_en", "search_fr", "search_names_en", "search_names_fr")
+
+
+class ProductManager(models.Manager.from_queryset(ProductQuerySet)):
+    def get_queryset(self):
+        """Products without their search documents (a couple of kilobytes a row that no page shows)."""
+        return super().get_queryset().defer(*SEARCH_DOCUMENTS)
 
 
 class Product(models.Model):
@@ -72,8 +117,44 @@ class Product(models.Model):
                                            help_text=_("Shown to shoppers and used for promised delivery dates."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Product search's documents, per site language, kept by the database itself on every write (the admin, the
+    # translation fields, bulk loads, update()), GIN-indexed on PostgreSQL (migration 0008); NULL on SQLite.
+    # search_*: what a query matches, names (weight A; the English name on the French site B) and descriptions (D).
+    search_en = StoredGeneratedField(
+        expression=SearchDocument(
+            SearchVector("name_en", config="english", weight="A"),
+            SearchVector("description_en", config="english", weight="D"),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_fr = StoredGeneratedField(
+        expression=SearchDocument(
+            SearchVector("name_fr", config="french", weight="A"),
+            SearchVector("name_en", config="english", weight="B"),
+            SearchVector("description_fr", config="french", weight="D"),
+            SearchVector("description_en", config="english", weight="D"),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # search_names_*: the names alone, what the results are ranked on: a few words, so ranking every product found
+    # stays cheap (ranking on the whole document costs ten times more).
+    search_names_en = StoredGeneratedField(
+        expression=SearchDocument(SearchVector("name_en", config="english", weight="A")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    search_names_fr = StoredGeneratedField(
+        expression=SearchDocument(
+            SearchVector("name_fr", config="french", weight="A"),
+            SearchVector("name_en", config="english", weight="B"),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
-    objects = ProductQuerySet.as_manager()
+    objects = ProductManager()
 
     class Meta:
         verbose_name = _("product")
@@ -83,6 +164,13 @@ class Product(models.Model):
             models.Index(fields=["category", "name"], name="product_category_name"),
             models.Index(fields=["is_featured"], name="product_featured", condition=Q(is_featured=True)),
             models.Index(fields=["-created_at", "-id"], name="product_newest"),
+            # A category page's count and its pages by name, whatever the catalogue's size: the count is an
+            # index-only scan of the category's entries, a page by name (page 40 as well as page 1) walks the
+            # category's entries in order (catalog.selectors.listable_products).
+            models.Index(fields=["category", "id"], name="product_listable", condition=LISTABLE),
+            models.Index(fields=["category", "name_en", "id"], name="product_listable_name_en", condition=LISTABLE),
+            models.Index(F("category"), Coalesce(NullIf("name_fr", Value("")), "name_en"), F("id"),
+                         name="product_listable_name_fr", condition=LISTABLE),
         ]
 
     def __str__(self):
@@ -90,6 +178,25 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.pk)})
+
+
+class SearchWord(models.Model):
+    """A word of a product's name (English or French, lower-cased, three letters or more, not a number): the
+    vocabulary product search corrects misspellings against ("lampp" -> "lamp", then a full-text search), so a
+    misspelling costs what its correction costs, not a trigram comparison with every product name.
+
+    Kept by the database itself: PostgreSQL triggers on catalog_product add the words of every product inserted or
+    updated (migration 0010), whatever wrote it. Words are never removed: one no product has any more finds
+    nothing. Empty on SQLite, whose search has no spelling correction."""
+
+    word = models.CharField(_("word"), max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
 
 
 class ProductVariant(models.Model):
@@ -115,6 +222,10 @@ class ProductVariant(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+        ]
+        indexes = [
+            # "Has an active SKU", which every listing asks of each product it shows or counts: an index-only probe.
+            models.Index(fields=["product"], name="variant_active_product", condition=Q(is_active=True)),
         ]
 
     def __str__(self):

@@ -65,6 +65,29 @@ def versions_bump(names) -> None:
             cache.set(key, _fresh_version(), timeout=None)
 
 
+_memos: dict[object, tuple[int, object]] = {}
+
+
+def process_memo(name: str, load, *, key=None):
+    """This process's copy of load(), valid while the shared version `name` is unchanged: for small tables read on
+    every request and edited a few times a year (shipping set-up, tax rates). An edit bumps the version after its
+    commit (versions_bump), and every worker of every instance loads the table again on its next read. Without
+    a shared cache (a dummy cache: the version is new at every read) or when the cache is down, load() every time.
+    Callers share the object: they read it, never change it. `key` tells apart several values under one version
+    (one per language)."""
+    try:
+        version = versions_get([name])[0]
+    except Exception:  # the cache is best effort
+        logger.exception("Cache unavailable; reading %s from the database", name)
+        return load()
+    memo = _memos.get((name, key))
+    if memo is not None and memo[0] == version:
+        return memo[1]
+    value = load()
+    _memos[(name, key)] = (version, value)
+    return value
+
+
 def stock_changed(*, product_ids, category_ids) -> None:
     """Called after the commit of every stock movement."""
     try:
@@ -84,9 +107,17 @@ def catalog_changed() -> None:
         logger.exception("Could not bump the catalogue page cache version")
 
 
-def page_get_or_build(parts, version_names, build, *, store=lambda value: True):
+def value_get_or_build(parts, version_names, build):
+    """page_get_or_build for data, not pages (a customer's cart summary): cached whatever SHOP_PAGE_CACHE says."""
+    return page_get_or_build(parts, version_names, build, page=False)
+
+
+def page_get_or_build(parts, version_names, build, *, store=lambda value: True, page=True):
     """Return the cached value for parts if it was built under the current versions; else build() it and cache it
-    (with those versions) if store(value) allows."""
+    (with those versions) if store(value) allows. With SHOP_PAGE_CACHE off, pages are always built (the data they
+    are built from, see process_memo, stays cached): every visit costs what a cache miss costs."""
+    if page and not settings.SHOP_PAGE_CACHE:
+        return build()
     key = "page:" + hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=16).hexdigest()
     version_keys = [_vkey(name) for name in version_names]
     try:

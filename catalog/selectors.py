@@ -4,14 +4,14 @@ ratings and the cards a page shows are composed above, in storefront.selectors."
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import page_cache
+from .converters import slug_pk_url
 from .models import Category, Product, ProductVariant
 
 SORTS = {
@@ -42,13 +42,15 @@ class CategoryNode:
     children: list["CategoryNode"] = field(default_factory=list)
 
     def get_absolute_url(self):
-        return reverse("catalog:category_detail", kwargs={"key": (self.slug, self.id)})
+        return slug_pk_url("catalog:category_detail", self.slug, self.id)
 
 
 @dataclass
 class CategoryTree:
     by_id: dict[int, CategoryNode]
     roots: list[CategoryNode]
+    # Active categories hidden under an inactive parent (a class default: trees cached before it have none).
+    hidden_ids: frozenset[int] = frozenset()
 
     def ancestors(self, category_id: int) -> list[CategoryNode]:
         """From the root down to the category itself."""
@@ -87,13 +89,13 @@ def _category_tree_build() -> CategoryTree:
         node = todo.pop()
         reachable[node.id] = node
         todo.extend(node.children)
-    return CategoryTree(by_id=reachable, roots=roots)
+    return CategoryTree(by_id=reachable, roots=roots, hidden_ids=frozenset(set(nodes) - set(reachable)))
 
 
 def category_tree() -> CategoryTree:
-    """The active categories with their names in the active language (one cached tree per language)."""
-    return page_cache.page_get_or_build(("category_tree", get_language()), [page_cache.CATALOG],
-                                        _category_tree_build)
+    """The active categories with their names in the active language: each worker keeps one tree per language
+    until the catalogue changes (page_cache.process_memo). Callers read it, never change it."""
+    return page_cache.process_memo(page_cache.CATALOG, _category_tree_build, key=("category_tree", get_language()))
 
 
 def active_variants():
@@ -109,14 +111,29 @@ def listable_products(category_ids, *, sort: str = DEFAULT_SORT):
     """Products a visitor may see in these categories (with at least one active SKU), in the order asked.
 
     Prices are aggregated afterwards for the page shown only (product_cards); sorting by price uses a
-    per-product subquery instead of grouping every product of the category.
+    per-product subquery instead of grouping every product of the category. Partial indexes on the listable
+    products (Product.Meta) answer a category's count and its pages by name from the category's entries alone.
     """
-    queryset = (
-        Product.objects.online()
-        .filter(category_id__in=list(category_ids))
-        .filter(Exists(_active_skus_of_outer_product()))
-        .only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on")
-    )
+    return _listable(Product.objects.online().filter(category_id__in=list(category_ids)), sort)
+
+
+def visible_products(tree: CategoryTree, *, sort: str = DEFAULT_SORT):
+    """listable_products(tree.by_id) without naming every category in the query: only the few hidden under an
+    inactive parent are left out (Postgres would otherwise AND every search with a scan of a whole index)."""
+    queryset = Product.objects.online()
+    if tree.hidden_ids:
+        queryset = queryset.exclude(category_id__in=sorted(tree.hidden_ids))
+    return _listable(queryset, sort)
+
+
+def _listable(queryset, sort: str):
+    # "Has an active SKU" as a correlated probe of the variant_active_product index (index-only) for each product
+    # considered, not EXISTS: Postgres turns an EXISTS into a hash of every active SKU of the catalogue as soon as
+    # a few thousand products are considered, which costs as much as the catalogue is big.
+    first_active_sku = _active_skus_of_outer_product().order_by().values("product_id")[:1]
+    queryset = queryset.alias(first_active_sku=Subquery(first_active_sku)).filter(
+        first_active_sku__isnull=False
+    ).only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on")
     if sort in ("price", "-price"):
         lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
         queryset = queryset.annotate(min_price=Subquery(lowest))

@@ -119,6 +119,9 @@ class OrderAdmin(admin.ModelAdmin):
                    "delivery_method"]
     search_fields = ["number", "email", "ship_name", "lines__sku", "purchase_order_number"]
     list_select_related = ["invoice"]
+    # One COUNT of the filtered orders, not a second one of every order ever placed: "Show all" instead of "(100,000
+    # total)" next to the count of a filtered list.
+    show_full_result_count = False
     date_hierarchy = "created_at"
     readonly_fields = ["number", "status", "user", "language", "created_at", "updated_at", "delivery_method",
                        "delivery_label", "payment_method", "subtotal", "shipping", "handling", "discount",

@@ -197,9 +197,18 @@ def checkout_review(request):
     return render(request, "orders/checkout_review.html", context)
 
 
+def _cart_reference(request) -> Cart | None:
+    """The cart to place, by id only: order_place reads it under its lock, with the same owner check as
+    cart_for_request (a guest's session cart has no user), so the request reads it once."""
+    if request.user.is_authenticated:
+        return cart_for_request(request)
+    cart_id = request.session.get(CART_SESSION_KEY)
+    return Cart(pk=cart_id, user=None) if cart_id else None
+
+
 @require_POST
 def checkout_place(request):
-    cart = cart_for_request(request)
+    cart = _cart_reference(request)
     details = _details_from_session(request)
     if details is None or cart is None:
         return redirect("orders:checkout")

@@ -4,7 +4,7 @@ questions with their published answers), each in a fixed number of queries."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DecimalField, OuterRef, Prefetch, Subquery
+from django.db.models import Avg, Count, DecimalField, Prefetch
 
 from orders.models import Order, OrderLine
 
@@ -37,22 +37,6 @@ def rating_round(value) -> Decimal | None:
     return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _approved_of(product_ref):
-    return Review.objects.filter(product_id=product_ref, status=Review.Status.APPROVED).order_by().values(
-        "product_id")
-
-
-def rating_subqueries(product_ref="pk") -> dict:
-    """Annotations rating_avg and rating_count for a queryset whose rows point at a product (OuterRef(product_ref)):
-    they ride along in the list page's existing query instead of adding one per product."""
-    approved = _approved_of(OuterRef(product_ref))
-    return {
-        "rating_avg": Subquery(approved.annotate(a=Avg("rating", output_field=DecimalField())).values("a")[:1],
-                               output_field=DecimalField()),
-        "rating_count": Subquery(approved.annotate(c=Count("pk")).values("c")[:1]),
-    }
-
-
 @dataclass
 class RatingSummary:
     average: Decimal | None
@@ -63,6 +47,19 @@ def rating_summary(*, product_id: int) -> RatingSummary:
     row = Review.objects.filter(product_id=product_id, status=Review.Status.APPROVED).aggregate(
         average=Avg("rating", output_field=DecimalField()), count=Count("pk"))
     return RatingSummary(average=rating_round(row["average"]), count=row["count"])
+
+
+def rating_sql(product_column: str) -> tuple[str, str]:
+    """The rating of a product for list pages, as two correlated SQL subqueries on `product_column` (a product id
+    column of the outer query): the sum and the count of its approved ratings (an exact average: rating_from_sum).
+    """
+    table, approved = Review._meta.db_table, Review.Status.APPROVED.value
+    where = f"FROM {table} r WHERE r.product_id = {product_column} AND r.status = '{approved}'"
+    return f"(SELECT COALESCE(SUM(r.rating), 0) {where})", f"(SELECT COUNT(*) {where})"
+
+
+def rating_from_sum(total: int, count: int) -> RatingSummary:
+    return RatingSummary(average=rating_round(Decimal(total) / count) if count else None, count=count)
 
 
 def reviews_for_product(*, product_id: int, limit: int = 50) -> list[Review]:

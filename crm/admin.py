@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ReadOnlyAdmin
+from core.admin_base import ChangeHookMixin, ReadOnlyAdmin
 
 from .models import ConsentEvent, Contact, CustomerScore, Interaction, Perk, Segment
 from .selectors import contact_overview
-from .services.scoring import pareto_report
+from .services.scoring import pareto_report, scores_changed
 from .services.segments import segment_members
 
 SEGMENT_PREVIEW = 20
@@ -229,7 +229,8 @@ class ConsentEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Perk)
-class PerkAdmin(admin.ModelAdmin):
+class PerkAdmin(ChangeHookMixin, admin.ModelAdmin):
+    changed = staticmethod(scores_changed)  # the customers' headers show the perk of their tier
     list_display = ["text", "tier", "is_active"]
     list_filter = ["tier", "is_active"]
     list_editable = ["is_active"]

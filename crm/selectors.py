@@ -165,15 +165,45 @@ def contact_overview(*, contact: Contact) -> tuple[list[str], list[TimelineItem]
     return _problems(activity), _timeline(activity)
 
 
-def account_orders(*, user) -> list[Order]:
-    """The signed-in customer's orders, newest first, each with `latest_shipment` (None before shipping).
-    Two queries whatever the number of orders."""
+ACCOUNT_ORDERS_PER_PAGE = 25
+
+
+@dataclass
+class AccountOrdersPage:
+    orders: list[Order]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def account_orders(*, user, page: int = 1) -> AccountOrdersPage:
+    """One page of the signed-in customer's orders, newest first, each with `latest_shipment` (None before
+    shipping). Two queries whatever the number of orders: one more row than the page is read to know whether an
+    older page follows, so no count is needed."""
+    start = (page - 1) * ACCOUNT_ORDERS_PER_PAGE
     orders = list(
         Order.objects.filter(user=user).order_by("-created_at", "-pk").prefetch_related(
             Prefetch("shipments", queryset=Shipment.objects.select_related("carrier").order_by("-shipped_at", "-pk"),
                      to_attr="shipments_newest_first")
-        )
+        )[start:start + ACCOUNT_ORDERS_PER_PAGE + 1]
     )
+    has_next = len(orders) > ACCOUNT_ORDERS_PER_PAGE
+    orders = orders[:ACCOUNT_ORDERS_PER_PAGE]
     for order in orders:
         order.latest_shipment = order.shipments_newest_first[0] if order.shipments_newest_first else None
-    return orders
+    return AccountOrdersPage(orders=orders, number=page, has_next=has_next)

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,16 @@ def _contact_of(user) -> Contact:
 
 @login_required
 def account_orders(request):
-    return render(request, "crm/account_orders.html", {"orders": account_orders_for(user=request.user)})
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    if number > 100_000:  # beyond any customer's history (and the database's OFFSET)
+        raise Http404
+    page = account_orders_for(user=request.user, page=number)
+    if not page.orders and number > 1:
+        raise Http404
+    return render(request, "crm/account_orders.html", {"orders": page.orders, "page_obj": page})
 
 
 def privacy(request):

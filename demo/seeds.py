@@ -4,6 +4,7 @@ variants, staff accounts. Every function is idempotent: running the seed twice c
 import colorsys
 import hashlib
 import importlib.util
+import inspect
 import io
 import itertools
 from datetime import timedelta
@@ -24,6 +25,7 @@ from catalog.models import Category, Product, ProductImage, ProductVariant
 from inventory import services as stock_services
 from inventory.locations import StockLocation
 from inventory.selectors import stocked_pairs
+from shipping.services.table import shipping_changed
 
 TOP_CATEGORIES = ["Books", "Clothing", "Electronics", "Garden", "Home", "Kitchen", "Music", "Outdoors", "Sports",
                   "Toys"]
@@ -139,6 +141,7 @@ def pickup_methods_seed(locations: dict[str, StockLocation]) -> None:
                       "kind": DeliveryMethod.Kind.PICKUP, "price": Decimal("0"), "handling_fee": Decimal("0"),
                       "pickup_location": location, "days_min": 1, "days_max": 3, "position": 10 + position},
         )
+    transaction.on_commit(shipping_changed)  # running shops read the new methods at once
 
 
 def categories_seed() -> dict[str, Category]:
@@ -235,6 +238,10 @@ def _without_stock(lines):
     return [(v, loc, q) for v, loc, q in lines if (v, loc) not in existing]
 
 
+class CatalogueTooSmall(ValueError):
+    """The standard catalogue generator cannot give as many products as asked."""
+
+
 def _catalogue_module():
     """The standard benchmark catalogue: shared/bench beside the repository, else the copy in bench/."""
     candidates = [settings.BASE_DIR.parent / "shared" / "bench" / "catalogue_data.py",
@@ -246,38 +253,64 @@ def _catalogue_module():
     return module
 
 
-def catalogue_products_seed(*, count: int, progress=lambda iterable, total: iterable, batch: int = 500) -> int:
-    """Load the first `count` products of the standard catalogue (prices taken as CAD, stock at the warehouse)."""
+def _catalogue_rows(module, count: int):
+    """The first `count` rows of the generator. A generator that takes a count gives any number; an older one
+    (products() without arguments) stops at its N_PRODUCTS: asking it for more is refused before anything is
+    loaded, never cut short in silence."""
+    if "count" in inspect.signature(module.products).parameters:
+        return module.products(count)
+    if count > module.N_PRODUCTS:
+        raise CatalogueTooSmall(
+            f"The standard catalogue at {module.__file__} has {module.N_PRODUCTS:,} products and cannot make more: "
+            f"{count:,} were asked for. Use a copy of shared/bench/catalogue_data.py whose products() takes a count."
+        )
+    return itertools.islice(module.products(), count)
+
+
+def catalogue_products_seed(*, count: int, progress=lambda done: None, batch: int = 1000) -> int:
+    """Load the first `count` products of the standard catalogue (prices taken as CAD, stock at the warehouse),
+    `batch` products per transaction; returns how many were created. Products already there (by SKU) are skipped,
+    so a second run only reads. `progress(n)` is called after each batch with the number of rows it covered.
+    Raises CatalogueTooSmall when the generator cannot give `count` products."""
     module = _catalogue_module()
+    rows = _catalogue_rows(module, count)
     locations = locations_seed()
     categories = categories_seed()
     warehouse = locations["wh"]
-    rows = list(itertools.islice(module.products(), count))
-    existing = set(ProductVariant.objects.filter(sku__in=[r["sku"] for r in rows]).values_list("sku", flat=True))
-    rows = [r for r in rows if r["sku"] not in existing]
-    created = 0
-    for start in progress(range(0, len(rows), batch), total=(len(rows) + batch - 1) // batch):
-        chunk = rows[start:start + batch]
-        with transaction.atomic():
-            products = Product.objects.bulk_create([
-                Product(
-                    category=categories[module.CATEGORY_NAMES[r["category_index"]]],
-                    name=r["title"],
-                    slug=slugify(r["title"]),
-                    description=r["description"],
-                    is_featured=r["n"] <= 8,
-                )
-                for r in chunk
-            ])
-            variants = ProductVariant.objects.bulk_create([
-                ProductVariant(product=p, sku=r["sku"], price=r["price"], weight_grams=250 + r["n"] % 2000)
-                for p, r in zip(products, chunk, strict=True)
-            ])
-            stock_services.stock_receive_many(
-                lines=[(v.pk, warehouse.pk, r["num_in_stock"]) for v, r in zip(variants, chunk, strict=True)],
-                reason="Standard catalogue opening stock",
-                reference="CATALOGUE",
-            )
-            created += len(products)
-    transaction.on_commit(page_cache.catalog_changed)
+    created = seen = 0
+    while chunk := list(itertools.islice(rows, batch)):
+        seen += len(chunk)
+        existing = set(ProductVariant.objects.filter(sku__in=[r["sku"] for r in chunk])
+                       .values_list("sku", flat=True))
+        chunk = [r for r in chunk if r["sku"] not in existing]
+        if chunk:
+            created += _catalogue_batch_create(module, chunk, categories=categories, warehouse=warehouse)
+        progress(seen)
+    if seen < count:
+        raise CatalogueTooSmall(f"The standard catalogue gave only {seen:,} products of the {count:,} asked for.")
     return created
+
+
+@transaction.atomic
+def _catalogue_batch_create(module, chunk, *, categories, warehouse) -> int:
+    products = Product.objects.bulk_create([
+        Product(
+            category=categories[module.CATEGORY_NAMES[r["category_index"]]],
+            name=r["title"],
+            slug=slugify(r["title"]),
+            description=r["description"],
+            is_featured=r["n"] <= 8,
+        )
+        for r in chunk
+    ])
+    variants = ProductVariant.objects.bulk_create([
+        ProductVariant(product=p, sku=r["sku"], price=r["price"], weight_grams=250 + r["n"] % 2000)
+        for p, r in zip(products, chunk, strict=True)
+    ])
+    stock_services.stock_receive_many(
+        lines=[(v.pk, warehouse.pk, r["num_in_stock"]) for v, r in zip(variants, chunk, strict=True)],
+        reason="Standard catalogue opening stock",
+        reference="CATALOGUE",
+    )
+    transaction.on_commit(page_cache.catalog_changed)
+    return len(products)

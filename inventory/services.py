@@ -90,8 +90,10 @@ def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, 
 
 def _refresh_pages_on_commit(variant_ids) -> None:
     rows = ProductVariant.objects.filter(pk__in=set(variant_ids)).values_list("product_id", "product__category_id")
-    product_ids = {p for p, _c in rows}
-    category_ids = {c for _p, c in rows}
+    _pages_refresh_on_commit(product_ids={p for p, _c in rows}, category_ids={c for _p, c in rows})
+
+
+def _pages_refresh_on_commit(*, product_ids, category_ids) -> None:
     transaction.on_commit(
         partial(catalog_pages_refresh_after_stock_change, product_ids=product_ids, category_ids=category_ids),
         robust=True,
@@ -277,6 +279,8 @@ def stock_reserve(*, lines, reference="", user=None, backorderable: frozenset[in
         Stock.objects.select_for_update(of=("self",))
         .filter(variant_id__in=wanted, location__is_active=True, location__ships_online=True)
         .select_related("location")
+        # read with the rows, so the pages to refresh need no query of their own
+        .annotate(product_id=F("variant__product_id"), category_id=F("variant__product__category_id"))
         .order_by("pk")
     )
     by_variant: dict[int, list[Stock]] = defaultdict(list)
@@ -302,7 +306,9 @@ def stock_reserve(*, lines, reference="", user=None, backorderable: frozenset[in
             if remaining == 0:
                 break
     if allocations:
-        _refresh_pages_on_commit({a.variant_id for a in allocations})
+        taken = {a.stock_id for a in allocations}
+        _pages_refresh_on_commit(product_ids={s.product_id for s in rows if s.pk in taken},
+                                 category_ids={s.category_id for s in rows if s.pk in taken})
     return allocations
 
 

@@ -6,20 +6,29 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import ChangeHookMixin
 from orders.models import DeliveryMethod
 
 from .models import Carrier, FulfilmentCapacity, Holiday, Rate, Zone
+from .services.table import shipping_changed
+
+
+class ShippingChangeMixin(ChangeHookMixin):
+    """Any edit of the shipping set-up made here reaches every worker (prices, promised dates, the product pages
+    showing them) once committed: see shipping.services.table."""
+
+    changed = staticmethod(shipping_changed)
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(ShippingChangeMixin, admin.ModelAdmin):
     list_display = ["name", "code", "tracking_url", "tracking_pattern", "is_active", "position"]
     list_editable = ["is_active", "position"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(ShippingChangeMixin, admin.ModelAdmin):
     list_display = ["name", "provinces", "postal_prefixes"]
     search_fields = ["name", "provinces", "postal_prefixes"]
 
@@ -34,7 +43,7 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(DeliveryMethod)
-class DeliveryMethodAdmin(admin.ModelAdmin):
+class DeliveryMethodAdmin(ShippingChangeMixin, admin.ModelAdmin):
     list_display = ["name", "carrier", "level", "kind", "price", "handling_fee", "days_min", "days_max", "is_active",
                     "position"]
     list_filter = ["kind", "carrier", "level", "is_active"]
@@ -43,7 +52,7 @@ class DeliveryMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(FulfilmentCapacity)
-class FulfilmentCapacityAdmin(admin.ModelAdmin):
+class FulfilmentCapacityAdmin(ShippingChangeMixin, admin.ModelAdmin):
     list_display = ["__str__", "staff_hours_per_day", "minutes_per_order", "orders_per_day", "working_days",
                     "cutoff"]
 
@@ -65,6 +74,6 @@ class FulfilmentCapacityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ShippingChangeMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"

@@ -12,6 +12,7 @@
 import re
 from datetime import time
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,8 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from core.money import MoneyField
 
 
-def _codes(text: str) -> list[str]:
-    return [code.strip().upper().replace(" ", "") for code in text.split(",") if code.strip()]
+@lru_cache(maxsize=4096)
+def _codes(text: str) -> tuple[str, ...]:
+    """"AB, bc" -> ("AB", "BC"); read for every zone on every priced page, so each text is parsed once."""
+    return tuple(code.strip().upper().replace(" ", "") for code in text.split(",") if code.strip())
 
 
 class Carrier(models.Model):
@@ -83,11 +86,11 @@ class Zone(models.Model):
         return self.name
 
     @property
-    def province_codes(self) -> list[str]:
+    def province_codes(self) -> tuple[str, ...]:
         return _codes(self.provinces)
 
     @property
-    def prefix_codes(self) -> list[str]:
+    def prefix_codes(self) -> tuple[str, ...]:
         return _codes(self.postal_prefixes)
 
     def specificity(self, *, province: str, postal_code: str) -> int:

@@ -16,6 +16,7 @@ from catalog import page_cache
 from catalog import selectors as catalog_selectors
 from pages.selectors import site_map_pages
 from shipping.services.promise import promise_period
+from shipping.services.table import SHIPPING
 
 from . import search as product_search
 from . import selectors
@@ -118,7 +119,12 @@ def sort_choices():
     ]
 
 
-@page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.product_key(key[1])], period=promise_period)
+def _product_versions(product_id: int) -> list[str]:
+    """A product page shows the catalogue, its stock and a delivery promise priced from the shipping set-up."""
+    return [page_cache.CATALOG, page_cache.product_key(product_id), SHIPPING]
+
+
+@page_cache.whole_page(lambda key: _product_versions(key[1]), period=promise_period)
 def product_detail(request, key):
     slug, pk = key
     def build():
@@ -144,7 +150,7 @@ def product_detail(request, key):
         }
 
     page = page_cache.page_get_or_build(
-        ("product", pk, get_language(), promise_period()), [page_cache.CATALOG, page_cache.product_key(pk)], build,
+        ("product", pk, get_language(), promise_period()), _product_versions(pk), build,
         store=lambda value: value is not None,
     )
     if page is None:

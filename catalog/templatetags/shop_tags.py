@@ -44,3 +44,36 @@ def day_long(value):
     if not value:
         return ""
     return formats.date_format(value, "l j F" if (get_language() or "").startswith("fr") else "l, F j")
+
+
+# The page shell's shared parts, rendered once per worker: the category menu until the catalogue changes (one
+# per language, page_cache.process_memo), the footer per language (its links change only with a new release,
+# which restarts the workers).
+_footers: dict[str, str] = {}
+
+
+@register.simple_tag
+def category_nav():
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from .. import page_cache, selectors
+
+    language = get_language()
+    return page_cache.process_memo(page_cache.CATALOG, lambda: mark_safe(render_to_string(  # noqa: S308 (a template)
+        "partials/category_nav.html", {"categories": selectors.category_tree().roots,
+                                       "shop_name": settings.SHOP_NAME})), key=("category_nav", language))
+
+
+@register.simple_tag
+def site_footer():
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    language = get_language()
+    if language not in _footers:
+        _footers[language] = mark_safe(render_to_string(  # noqa: S308 (a template, escaped as it renders)
+            "partials/site_footer.html", {"shop_name": settings.SHOP_NAME}))
+    return _footers[language]

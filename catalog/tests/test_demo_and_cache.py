@@ -1,16 +1,20 @@
+import io
 import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from catalog import page_cache
 from catalog.models import Product, ProductVariant
+from demo import seeds
 from help.models import FaqEntry
 from inventory.models import Stock, StockMovement
 from pages.models import StoreHours
@@ -33,6 +37,44 @@ def test_seed_demo_is_idempotent_and_makes_a_browsable_shop(client):
     product = Product.objects.online().filter(variants__sku="SKU-00001").get()
     assert client.get(product.get_absolute_url()).status_code == 200
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_more_products_than_the_old_5000_cap_and_a_second_run_adds_nothing():
+    call_command("seed_demo", "--products", "5001", "--no-images", verbosity=0)
+
+    loaded = ProductVariant.objects.filter(sku__startswith="SKU-")
+    assert loaded.count() == 5001
+    assert Product.objects.online().filter(variants__sku="SKU-05001").get().name.endswith(" 05001")
+    assert StockMovement.objects.filter(reference="CATALOGUE").count() == 5001
+
+    out = io.StringIO()
+    call_command("seed_demo", "--products", "5001", "--no-images", verbosity=0, stdout=out)
+
+    assert "Standard catalogue products created: 0" in out.getvalue()
+    assert loaded.count() == 5001
+
+
+def _catalogue_without_a_count(size):
+    """A catalogue module as the older generators were: products() takes no count and stops at N_PRODUCTS."""
+    def products():
+        for n in range(1, size + 1):
+            yield {"n": n, "title": f"Old widget {n:05d}", "description": "Old.", "category_index": 0,
+                   "sku": f"OLD-{n:05d}", "price": Decimal("1.00"), "num_in_stock": 1}
+
+    return SimpleNamespace(N_PRODUCTS=size, CATEGORY_NAMES=["Books"], products=products, __file__="old.py")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_loudly_to_load_more_products_than_the_catalogue_can_make(monkeypatch):
+    monkeypatch.setattr(seeds, "_catalogue_module", lambda: _catalogue_without_a_count(3))
+
+    with pytest.raises(CommandError, match="has 3 products and cannot make more: 4 were asked for"):
+        call_command("seed_demo", "--products", "4", "--no-images", verbosity=0)
+
+    assert not ProductVariant.objects.filter(sku__startswith="OLD-").exists()
+    call_command("seed_demo", "--products", "3", "--no-images", verbosity=0)
+    assert ProductVariant.objects.filter(sku__startswith="OLD-").count() == 3
 
 
 @pytest.fixture

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from catalog.models import Product, SearchWord
 from catalog.selectors import category_tree
 from catalog.tests.factories import CategoryFactory, VariantFactory
 from inventory import services
 from storefront import search
+from storefront.selectors import product_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,56 @@ def test_a_misspelt_word_finds_the_product_and_suggests_the_right_spelling(clien
 
     assert found(response) == ["Dark Chocolate Bar"]
     assert 'Did you mean <a href="/search/?q=chocolate">chocolate</a>?' in response.content.decode()
+
+
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
+def test_a_misspelling_is_corrected_from_the_words_of_the_product_names_through_a_trigram_index(client, pantry):
+    for n in range(40):
+        product(f"Maple Syrup {n:02d}", category=pantry)
+    product("Dark Chocolate Bar", category=pantry)
+
+    assert found(client.get(URL, {"q": "chocolat"})) == ["Dark Chocolate Bar"]
+    assert set(SearchWord.objects.values_list("word", flat=True)) == {"maple", "syrup", "dark", "chocolate", "bar"}
+    lookup = SearchWord.objects.filter(word__trigram_word_similar="chocolat")  # how the search looks corrections up
+    with connection.cursor() as cursor:  # a table this small is read whole: ask whether the index can answer
+        for scan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        plan = lookup.explain()
+    assert "Bitmap Index Scan on catalog_searchword_trgm" in plan, plan
+
+
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
+def test_a_misspelling_of_a_word_given_to_a_product_later_finds_it(client, pantry):
+    kettle = product("Whistling Kettle", category=pantry)
+    product("Maple Syrup", category=pantry)
+
+    Product.objects.filter(pk=kettle.pk).update(name_en="Gooseneck Kettle")  # any write, even a bulk one
+    product("Enamel Teapot", category=pantry, name_fr="Théière émaillée")
+
+    assert found(client.get(URL, {"q": "goosenek"})) == ["Gooseneck Kettle"]
+    assert found(client.get(URL, {"q": "teapott"})) == ["Enamel Teapot"]
+    assert found(client.get("/fr" + URL, {"q": "theiere"})) == []  # accents are letters of their own
+    assert found(client.get("/fr" + URL, {"q": "théire"})) == ["Théière émaillée"]
+
+
+@pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
+def test_the_stored_search_documents_follow_every_edit_of_a_name_or_description(client, pantry):
+    walnut = product("Walnut Cutting Board", category=pantry, description="Oiled hardwood.")
+    assert found(client.get(URL, {"q": "walnut"})) == ["Walnut Cutting Board"]
+
+    walnut.name = "Maple Cutting Board"
+    walnut.save()  # as the admin saves it
+    assert found(client.get(URL, {"q": "walnut"})) == []
+    assert found(client.get(URL, {"q": "maple"})) == ["Maple Cutting Board"]
+
+    Product.objects.filter(pk=walnut.pk).update(description_en="Made from birch.")  # a bulk edit
+    assert found(client.get(URL, {"q": "birch"})) == ["Maple Cutting Board"]
+    assert found(client.get(URL, {"q": "hardwood"})) == []
+
+    walnut.name_fr = "Planche à découper en érable"  # the French translation, typed later
+    walnut.save()
+    assert found(client.get("/fr" + URL, {"q": "érable"})) == ["Planche à découper en érable"]
+    assert found(client.get(URL, {"q": "érable"})) == []
 
 
 @pytest.mark.postgres  # full-text ranking, stemming or trigram similarity
@@ -326,24 +379,46 @@ def test_junk_page_numbers_give_the_first_or_last_page(client, pantry, settings)
     assert found(client.get(URL, {"q": "tea", "page": "99"})) == ["Tea Blend 2"]
 
 
+def cards_queries(names) -> int:
+    """Queries storefront.selectors.product_cards takes for these products' cards (its own count, pinned in its
+    own tests)."""
+    products = list(Product.objects.filter(name_en__in=names))
+    with CaptureQueriesContext(connection) as captured:
+        product_cards(products)
+    return len(captured)
+
+
 def test_a_page_of_24_results_takes_as_many_queries_as_a_page_of_one(
     client, pantry, warehouse, django_assert_num_queries, settings
 ):
-    settings.SHOP_PRODUCTS_PER_PAGE = 24
-    product("Tea Pot", category=pantry, stock=2, location=warehouse)
-    client.get(URL, {"q": "tea"})  # the category tree is cached as on any page
-
-    # SKU, category and spelling matches (Postgres only); a count with the exact matches; the page's rows; prices,
-    # pictures and stock of the cards
-    queries = 6 if connection.vendor == "postgresql" else 5
-    with django_assert_num_queries(queries):
-        assert len(found(client.get(URL, {"q": "tea", "in_stock": "on"}))) == 1
     for n in range(30):
         product(f"Tea Blend {n}", category=pantry, stock=2, location=warehouse)
-    client.get(URL, {"q": "tea"})
+    client.get(URL, {"q": "tea"})  # the category tree is cached as on any page
 
+    # SKU and category matches (Postgres only); the page's rows with their count; then the cards
+    queries = (2 if connection.vendor == "postgresql" else 1) + cards_queries(["Tea Blend 0"])
+    settings.SHOP_PRODUCTS_PER_PAGE = 1
+    with django_assert_num_queries(queries):
+        assert len(found(client.get(URL, {"q": "tea", "in_stock": "on"}))) == 1
+    settings.SHOP_PRODUCTS_PER_PAGE = 24
     with django_assert_num_queries(queries):
         assert len(found(client.get(URL, {"q": "tea", "in_stock": "on"}))) == 24
+
+
+def test_less_than_a_page_of_results_adds_similar_spellings_in_a_fixed_number_of_queries(
+    client, pantry, warehouse, django_assert_num_queries
+):
+    product("Tea Pot", category=pantry, stock=2, location=warehouse)
+    product("Teak Tray", category=pantry, stock=2, location=warehouse)
+    client.get(URL, {"q": "tea"})
+
+    # SKU and category matches, the page's rows with their count; fewer than a page: the corrections of the words
+    # (BEGIN, the spelling threshold, the lookup, COMMIT), the search again with what the corrected words find
+    # (Postgres only); then the cards
+    own = 7 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(own + cards_queries(["Tea Pot", "Teak Tray"])):
+        names = found(client.get(URL, {"q": "tea"}))
+    assert names == ["Tea Pot", "Teak Tray"]  # Postgres: the exact match first, then "teak", spelt like "tea"
 
 
 def test_the_search_box_in_the_header_keeps_the_words(client, pantry):

@@ -163,10 +163,10 @@ def test_category_page_query_count_does_not_grow_with_the_page_size(
     category_tree()  # the menu's tree is cached; count only the page's own queries
 
     settings.SHOP_PRODUCTS_PER_PAGE = 2
-    with django_assert_num_queries(5):  # count, products, prices of the page, pictures, availability
+    with django_assert_num_queries(4):  # count, products, each card's prices, stock and rating, pictures
         client.get(kitchen.get_absolute_url())
     settings.SHOP_PRODUCTS_PER_PAGE = 12
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(kitchen.get_absolute_url() + "?sort=price")
 
 
@@ -253,6 +253,8 @@ def test_products_under_a_hidden_parent_category_are_hidden_everywhere(client, k
     assert client.get(mugs.get_absolute_url()).status_code == 404
     assert client.get(variant.product.get_absolute_url()).status_code == 404
     assert "camp-mug" not in client.get("/sitemap-products.xml").content.decode()
+    assert "Camp Mug" not in client.get("/search/", {"q": "camp mug"}).content.decode()
+    assert "Camp Mug" not in client.get("/search/", {"max_price": "100"}).content.decode()
 
 
 def test_a_parent_category_page_refreshes_when_a_subcategory_product_moves(

@@ -6,12 +6,14 @@ ship now and how many ship later, when the next delivery arrives."""
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import page_cache
 from catalog.models import Product, ProductVariant
 from catalog.selectors import restock_expected, restock_phrase
 from inventory.selectors import availability_by_variant
@@ -90,11 +92,29 @@ def _sellable_variant(variant_id) -> ProductVariant | None:
     )
 
 
+def cart_version(user_id: int) -> str:
+    """The page-cache version of a customer's saved cart: their header's cart summary is cached under it."""
+    return f"cart:user:{user_id}"
+
+
+def cart_changed(cart: Cart) -> None:
+    """After the commit of any change to a customer's saved cart, their header shows it (a guest's is not cached)."""
+    if cart.user_id:
+        transaction.on_commit(partial(page_cache.versions_bump, [cart_version(cart.user_id)]), robust=True)
+
+
+def cart_summary_cached(user) -> tuple[int, Decimal]:
+    """cart_summary of a signed-in customer's saved cart, cached until it or the catalogue (prices) changes."""
+    return page_cache.value_get_or_build(("cart-summary", user.pk), [page_cache.CATALOG, cart_version(user.pk)],
+                                         lambda: cart_summary(None, user=user))
+
+
 def _name(variant: ProductVariant) -> str:
     return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name
 
 
 def _set(cart: Cart, variant: ProductVariant, wanted: int) -> CartChange:
+    cart_changed(cart)
     available = availability_by_variant([variant.pk])[variant.pk].online
     name = _name(variant)
     if variant.product.allow_backorder:
@@ -147,6 +167,7 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartChange:
     variant = _sellable_variant(variant_id)
     if variant is None:
         CartLine.objects.filter(cart=cart, variant_id=_as_int(variant_id)).delete()
+        cart_changed(cart)
         return CartChange(0, _("That product is no longer sold online; it was removed from your cart."), "error")
     return _set(cart, variant, quantity)
 
@@ -168,6 +189,7 @@ def cart_remove(*, cart: Cart, variant_id) -> CartChange:
     if line is None:
         return CartChange(0, _("That product was not in your cart."), "warning")
     line.delete()
+    cart_changed(cart)
     return CartChange(0, _("%(name)s was removed from your cart.") % {"name": _name(line.variant)}, "success")
 
 
@@ -180,6 +202,7 @@ def cart_merge(*, source: Cart, into: Cart) -> None:
         if not created:
             CartLine.objects.filter(pk=target.pk).update(quantity=F("quantity") + line.quantity)
     source.delete()
+    cart_changed(into)
 
 
 def cart_rows(cart: Cart | None) -> list[CartRow]:
@@ -191,11 +214,12 @@ def cart_rows(cart: Cart | None) -> list[CartRow]:
     return [CartRow(line.variant, line.quantity, available[line.variant_id].online) for line in lines]
 
 
-def cart_summary(cart_id: int | None) -> tuple[int, Decimal]:
-    """Item count and total for the header, in one query."""
-    if cart_id is None:
+def cart_summary(cart_id: int | None, *, user=None) -> tuple[int, Decimal]:
+    """Item count and total for the header, in one query: of the cart `cart_id`, or of the `user`'s saved cart."""
+    if cart_id is None and user is None:
         return 0, Decimal("0.00")
-    totals = CartLine.objects.filter(cart_id=cart_id).aggregate(
+    lines = CartLine.objects.filter(cart__user=user) if user is not None else CartLine.objects.filter(cart_id=cart_id)
+    totals = lines.aggregate(
         count=Sum("quantity"), total=Sum(F("quantity") * F("variant__price"))
     )
     return totals["count"] or 0, totals["total"] or Decimal("0.00")

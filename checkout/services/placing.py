@@ -1,6 +1,10 @@
 """Placing an order: one transaction creates the order, freezes its prices and taxes, reserves its stock through
 the inventory's one reservation rule, empties the cart and writes the acknowledgement email to the outbox.
-If any SKU sold out meanwhile, nothing at all is created."""
+If any SKU sold out meanwhile, nothing at all is created.
+
+The stock rows are what every shopper's checkout contends for, so they are locked last: the order, its lines,
+invoice, timeline, customer record and rendered email are written first (under the cart's own lock only), then the
+units are reserved and the transaction commits at once. Sending the email happens after commit (outbox)."""
 
 import uuid
 from dataclasses import dataclass
@@ -21,9 +25,10 @@ from payments.models import CreditAccount
 from payments.services.invoices import CreditLimitExceeded, account_credit_check, invoice_issue
 from shipping.services.promise import promise_context
 from shipping.services.rates import delivery_option_for
+from shipping.services.table import shipping_table
 
 from ..models import Cart
-from .cart import cart_rows
+from .cart import cart_changed, cart_rows
 
 
 class CheckoutError(ValueError):
@@ -64,12 +69,11 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
     or inventory.services.InsufficientStock when stock ran out. In every case nothing is created."""
     with transaction.atomic():
         # Two submits of the same cart (a double click) queue here; the second finds the cart empty.
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        cart = Cart.objects.select_for_update().filter(pk=cart.pk, user_id=cart.user_id).first()
         rows = cart_rows(cart)
         if not rows:
             raise CheckoutError(_("Your cart is empty."))
-        delivery = DeliveryMethod.objects.filter(pk=details.delivery_method_id, is_active=True).select_related(
-            "pickup_location").first()
+        delivery = shipping_table().active_method(details.delivery_method_id)
         if delivery is None:
             raise CheckoutError(_("Please choose a delivery method."))
         option = delivery_option_for(method=delivery, province=delivery_province(details, delivery),
@@ -118,15 +122,18 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
                       quantity=row.quantity, line_total=row.line_total)
             for row in rows
         ])
-        OrderTaxLine.objects.bulk_create([
+        tax_lines = OrderTaxLine.objects.bulk_create([
             OrderTaxLine(order=order, name=t.name, rate=t.rate, base=t.base, amount=t.amount) for t in quote.taxes
         ])
-        order_stock_reserve(order=order, lines=lines)
         invoice_issue(order=order, account=account)
         OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
         _customer_record(order, typed_province=details.ship_province)
         cart.lines.all().delete()
-        _acknowledgement_queue(order)
+        cart_changed(cart)
+        _acknowledgement_queue(order, lines=lines, tax_lines=tax_lines)
+        # Last, so the stock rows stay locked only from here to the commit.
+        order_stock_reserve(order=order, lines=lines,
+                            backorderable=frozenset(row.variant.pk for row in rows if row.backorderable))
     return order
 
 
@@ -168,13 +175,16 @@ def _customer_record(order: Order, *, typed_province: str) -> None:
                   source=f"order {order.number}")
 
 
-def _acknowledgement_queue(order: Order) -> None:
+def _acknowledgement_queue(order: Order, *, lines: list[OrderLine] | None = None,
+                           tax_lines: list[OrderTaxLine] | None = None) -> None:
+    """Rendered before the stock is reserved (the email says nothing of which units were held), from the lines
+    just written when given."""
     email_queue_rendered(
         to=order.email, template="emails/orders/acknowledgement", language=order.language, reference=order.number,
         context={
             "order": order,
-            "lines": list(order.lines.all()),
-            "tax_lines": list(order.tax_lines.all()),
+            "lines": lines if lines is not None else list(order.lines.all()),
+            "tax_lines": tax_lines if tax_lines is not None else list(order.tax_lines.all()),
             "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
             "invoice": getattr(order, "invoice", None),
         },

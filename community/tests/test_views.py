@@ -185,7 +185,7 @@ def test_the_category_page_shows_each_cards_rating_without_a_query_per_product(
 
     category_tree()
 
-    with django_assert_num_queries(5):  # as before reviews: count, products, prices (+ ratings), pictures, stock
+    with django_assert_num_queries(4):  # count, products, each card's figures with its rating, pictures
         html = client.get(kitchen.get_absolute_url()).content.decode()
 
     assert "3.0 out of 5 — 2 reviews" in html  # Item 0: 1 and 5

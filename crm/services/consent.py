@@ -116,7 +116,8 @@ def consent_imply(*, contact: Contact, basis: str, occurred_at: datetime, source
     if basis not in IMPLIED_BASES:
         raise ValueError(f"not an implied basis: {basis!r}")
     lapses_on = implied_lapses_on(basis=basis, occurred_on=_local_date(occurred_at))
-    withdrawn = set(
+    # A contact created by this very purchase has withdrawn nothing yet.
+    withdrawn = set() if getattr(contact, "created_now", False) else set(
         ConsentEvent.objects.filter(contact=contact, purpose__in=IMPLIED_PURPOSES, action=Action.WITHDRAW)
         .exclude(Exists(ConsentEvent.objects.filter(contact=contact, purpose=OuterRef("purpose"),
                                                     action=Action.GIVE, occurred_at__gt=OuterRef("occurred_at"))))

@@ -43,18 +43,25 @@ def _address_changes(contact: Contact, address: Address) -> dict[str, str]:
 
 def contact_for_email(*, email: str, name: str = "", user=None, language: str = "en",
                       address: Address | None = None) -> Contact:
-    """The customer contact of this email (created if new; a user account is linked when given), carrying the
-    order's `address` when one is given. Safe when two requests create it at once (the unique email constraint
-    decides, the loser reads the winner's row)."""
+    """The customer contact of this email (created if new, with the address and the user account when given;
+    `created_now` tells which), carrying the order's `address` when one is given. Safe when two requests create it
+    at once (the unique email constraint decides, the loser reads the winner's row)."""
     email = email.strip().lower()
     contact = Contact.objects.filter(kind=Contact.Kind.CUSTOMER, email=email).first()
     if contact is None:
+        new = Contact(kind=Contact.Kind.CUSTOMER, email=email, name=name[:200] or email, language=language)
+        for field, value in (_address_changes(new, address) if address is not None else {}).items():
+            setattr(new, field, value)
+        if user is not None and user.is_authenticated and not Contact.objects.filter(user=user).exists():
+            new.user = user
         try:
             with transaction.atomic():
-                contact = Contact.objects.create(kind=Contact.Kind.CUSTOMER, email=email, name=name[:200] or email,
-                                                 language=language)
+                new.save(force_insert=True)
+            new.created_now = True
+            return new
         except IntegrityError:
             contact = Contact.objects.get(kind=Contact.Kind.CUSTOMER, email=email)
+    contact.created_now = False
     changed = []
     if address is not None:
         for field, value in _address_changes(contact, address).items():

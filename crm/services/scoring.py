@@ -19,17 +19,22 @@ most of our customers", not an absolute amount.
 
 import datetime
 import itertools
+import logging
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
+from catalog import page_cache
 from orders.models import Order
 
 from ..models import Contact, CustomerScore
+
+logger = logging.getLogger(__name__)
 
 NOT_REVENUE = (Order.Status.CANCELLED, Order.Status.EXPIRED)
 TOP_SHARE = Decimal("80")  # % of revenue the top customers make together
@@ -39,6 +44,9 @@ CHURN_FACTOR = Decimal("2.5")  # silent for more than this many usual intervalsâ
 CHURN_MIN_DAYS = 30  # â€¦and more than a month
 CHURN_MAX_INTERVAL_DAYS = 180  # someone who orders less than twice a year is occasional, never "about to be lost"
 ZERO = Decimal("0")
+DELETE_BATCH = 500  # scores removed per statement (SQLite takes a bounded number of parameters)
+SCORE_FIELDS = ("recency", "frequency", "monetary", "orders", "revenue", "last_order_on", "usual_interval_days",
+                "tier", "churn_risk", "churn_reason")
 
 
 @dataclass
@@ -65,15 +73,18 @@ def revenue_orders() -> QuerySet[Order]:
     )
 
 
-def order_revenue(*, amount: Decimal, paid: Decimal, refunded: Decimal, credited: Decimal) -> Decimal:
-    """What an order brought in from its invoice's totals: received net of refunds, at most what is asked for."""
-    return max(ZERO, min(paid - refunded, amount - credited))
+def _revenue_expression():
+    """What an order brought in from its invoice's totals: received net of refunds, at most what is asked for. In
+    SQL, for revenue_orders() rows (where both differences are above zero, so never below zero)."""
+    return Least(F("invoice__amount_paid") - F("invoice__amount_refunded"),
+                 F("invoice__amount") - F("invoice__amount_credited"))
 
 
 def _customer_orders(*, since: datetime.date | None = None,
                      until: datetime.date | None = None) -> dict[int, CustomerOrders]:
     """Revenue orders placed from `since` to `until` (local days, both included) grouped by customer contact, with
-    the money each brought in. Two queries whatever the number of customers."""
+    the money each brought in. Two queries whatever the number of customers; the database gives each order's
+    revenue and its local day (TruncDate works in the current time zone, as timezone.localdate does)."""
     by_user, by_email = {}, {}
     contacts = Contact.objects.filter(kind=Contact.Kind.CUSTOMER, erased_at__isnull=True)
     for pk, email, user_id in contacts.values_list("pk", "email", "user_id").order_by("pk"):
@@ -89,10 +100,9 @@ def _customer_orders(*, since: datetime.date | None = None,
         until_end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
         orders = orders.filter(created_at__lt=until_end)
     customers: dict[int, CustomerOrders] = {}
-    rows = orders.values_list("user_id", "email", "created_at", "invoice__amount", "invoice__amount_paid",
-                              "invoice__amount_refunded", "invoice__amount_credited")
-    for user_id, email, created_at, amount, paid, refunded, credited in rows:
-        revenue = order_revenue(amount=amount, paid=paid, refunded=refunded, credited=credited)
+    rows = orders.annotate(placed_on=TruncDate("created_at"), revenue=_revenue_expression()).values_list(
+        "user_id", "email", "placed_on", "revenue")
+    for user_id, email, placed_on, revenue in rows:
         if revenue <= ZERO:
             continue
         contact_id = by_user.get(user_id) if user_id is not None else None
@@ -101,7 +111,7 @@ def _customer_orders(*, since: datetime.date | None = None,
         if contact_id is None:
             continue
         customer = customers.setdefault(contact_id, CustomerOrders(contact_id))
-        customer.days.append(timezone.localdate(created_at))
+        customer.days.append(placed_on)
         customer.revenue += revenue
     return customers
 
@@ -161,7 +171,11 @@ def _churn_reason(customer: CustomerOrders, interval: int | None, today: datetim
 
 def customer_scores_compute(*, today: datetime.date | None = None) -> int:
     """Recompute every customer's score from their orders up to `today` (default: today); returns how many
-    customers were scored. Customers without revenue orders lose their score. Safe to run twice."""
+    customers were scored. Customers without revenue orders lose their score. Safe to run twice.
+
+    A fixed number of queries plus one per batch of changed scores (or of scores to remove): the orders and the
+    current scores are read once, only the scores that changed are written, and one UPDATE stamps them all with
+    this run's time."""
     today = today or timezone.localdate()
     customers = _customer_orders(until=today)
     if not customers:
@@ -188,13 +202,31 @@ def customer_scores_compute(*, today: datetime.date | None = None) -> int:
             usual_interval_days=interval, tier=tier, churn_risk=bool(reason), churn_reason=reason, computed_at=now,
         ))
     with transaction.atomic():
-        CustomerScore.objects.exclude(contact_id__in=list(customers)).delete()
+        current = {values[0]: values[1:] for values in
+                   CustomerScore.objects.values_list("contact_id", *SCORE_FIELDS)}
+        stale = sorted(current.keys() - customers.keys())
+        for start in range(0, len(stale), DELETE_BATCH):
+            CustomerScore.objects.filter(contact_id__in=stale[start:start + DELETE_BATCH]).delete()
+        changed = [row for row in rows
+                   if current.get(row.contact_id) != tuple(getattr(row, name) for name in SCORE_FIELDS)]
         CustomerScore.objects.bulk_create(
-            rows, batch_size=1000, update_conflicts=True, unique_fields=["contact"],
-            update_fields=["recency", "frequency", "monetary", "orders", "revenue", "last_order_on",
-                           "usual_interval_days", "tier", "churn_risk", "churn_reason", "computed_at"],
+            changed, batch_size=1000, update_conflicts=True, unique_fields=["contact"],
+            update_fields=[*SCORE_FIELDS, "computed_at"],
         )
+        CustomerScore.objects.update(computed_at=now)
+        transaction.on_commit(scores_changed)
     return len(rows)
+
+
+SCORES = "scores"  # the version name of the tiers and perks in the shared cache (catalog.page_cache)
+
+
+def scores_changed() -> None:
+    """Called after the commit of new scores or a perk edit: the customers' headers show the new tier and perk."""
+    try:
+        page_cache.versions_bump([SCORES])
+    except Exception:
+        logger.exception("Could not bump the scores version")
 
 
 @dataclass

@@ -181,3 +181,35 @@ def test_scores_and_consent_log_are_read_only(admin_client):
     assert admin_client.get(reverse("admin:crm_consentevent_change", args=[event.pk])).status_code == 200
     assert admin_client.get(reverse("admin:crm_consentevent_add")).status_code == 403
     assert admin_client.get(reverse("admin:crm_customerscore_add")).status_code == 403
+
+
+@pytest.mark.parametrize(("url", "queries"), [
+    # session, staff member, their permissions (own, groups'), the count of the list and of all (the admin's
+    # "(N total)"), the page of contacts with their scores
+    pytest.param(reverse("admin:crm_contact_changelist"), 7, id="contacts"),
+    pytest.param(reverse("admin:crm_contact_changelist") + "?churn=flagged", 7, id="contacts about to be lost"),
+    # the same, with the page of scores and their contacts
+    pytest.param(reverse("admin:crm_customerscore_changelist"), 7, id="customer scores"),
+    pytest.param(reverse("admin:crm_customerscore_changelist") + "?tier=top", 7, id="top customers"),
+])
+def test_the_customer_lists_read_the_same_queries_for_two_or_twenty_customers(client, staff_in, url, queries,
+                                                                             django_assert_num_queries):
+    def customers_make(start, stop):
+        for i in range(start, stop):
+            customer_make(f"c{i}@example.com")
+            for days in (200, 150, 100)[: 1 + i % 3]:  # one, two or three orders
+                order_make(email=f"c{i}@example.com", total=10 + i,
+                           on=timezone.localdate() - datetime.timedelta(days=days))
+        customer_scores_compute()
+        CustomerScore.objects.update(churn_risk=True, churn_reason="Usually orders every 50 days.")
+
+    client.force_login(staff_in("Marketing"))
+    customers_make(0, 2)
+    client.get(url)  # warm the content types
+    with django_assert_num_queries(queries):
+        few = client.get(url).context["cl"]
+    customers_make(2, 20)
+    with django_assert_num_queries(queries):
+        many = client.get(url).context["cl"]
+
+    assert len(many.result_list) > len(few.result_list) >= 1

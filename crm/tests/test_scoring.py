@@ -234,3 +234,54 @@ def test_an_order_paid_later_counts_on_the_day_it_was_placed(order_for, mug):
     assert (score.contact.email, score.revenue, score.last_order_on) == ("ana@example.com", Decimal("34.13"), placed)
     assert pareto_report(since=placed).revenue_total == Decimal("34.13")
     assert pareto_report(since=placed + datetime.timedelta(days=1)).customers_total == 0
+
+
+def test_an_order_placed_late_in_the_evening_counts_on_its_local_day():
+    customer_make("late@example.com")
+    order = order_make(email="late@example.com", total=10, on=days_ago(3))
+    evening = datetime.datetime.combine(days_ago(3), datetime.time(23, 30), tzinfo=timezone.get_current_timezone())
+    Order.objects.filter(pk=order.pk).update(created_at=evening)  # already the next day in UTC
+
+    customer_scores_compute(today=TODAY)
+
+    assert CustomerScore.objects.get().last_order_on == days_ago(3)
+    assert pareto_report(since=days_ago(2)).customers_total == 0
+
+
+def test_a_rerun_updates_only_what_changed_yet_every_score_says_when_it_was_computed(monkeypatch):
+    steady, growing, gone = (customer_make(f"{name}@example.com") for name in ("steady", "growing", "gone"))
+    order_make(email="steady@example.com", total=5, on=days_ago(30))  # the lowest scores, before and after
+    order_make(email="growing@example.com", total=10, on=days_ago(20))
+    lost = order_make(email="gone@example.com", total=10, on=days_ago(10))
+    customer_scores_compute(today=TODAY)
+    assert CustomerScore.objects.get(contact=steady).rfm == "111"
+
+    order_make(email="growing@example.com", total=90, on=days_ago(1))
+    Order.objects.filter(pk=lost.pk).update(status=Order.Status.CANCELLED)
+    later = timezone.now() + datetime.timedelta(hours=24)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert customer_scores_compute(today=TODAY) == 2
+
+    scores = {s.contact: s for s in CustomerScore.objects.select_related("contact")}
+    assert set(scores) == {steady, growing}  # the customer whose only order was cancelled loses the score
+    assert (scores[growing].orders, scores[growing].revenue, scores[growing].rfm) == (2, Decimal("100.00"), "333")
+    assert (scores[steady].orders, scores[steady].revenue, scores[steady].rfm) == (1, Decimal("5.00"), "111")
+    assert {s.computed_at for s in scores.values()} == {later}
+
+
+def test_the_scores_take_the_same_number_of_queries_for_three_or_thirty_customers(django_assert_num_queries):
+    def customers_make(start, stop):
+        for i in range(start, stop):
+            customer_make(f"c{i}@example.com")
+            order_make(email=f"c{i}@example.com", total=10 + i, on=days_ago(i % 7))
+
+    # Customers, their orders, the current scores, the changed scores (one batch up to 1,000), the time stamp,
+    # inside a savepoint (two statements).
+    customers_make(0, 3)
+    with django_assert_num_queries(7):
+        assert customer_scores_compute(today=TODAY) == 3
+    customers_make(3, 30)
+    with django_assert_num_queries(7):
+        assert customer_scores_compute(today=TODAY) == 30
+    with django_assert_num_queries(6):  # nothing changed: nothing to write but the time stamp
+        assert customer_scores_compute(today=TODAY) == 30

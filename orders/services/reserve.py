@@ -6,14 +6,16 @@ from inventory import services as stock_services
 from ..models import Order, OrderAllocation, OrderLine
 
 
-def order_stock_reserve(*, order: Order, lines: list[OrderLine] | None = None) -> None:
+def order_stock_reserve(*, order: Order, lines: list[OrderLine] | None = None,
+                        backorderable: frozenset[int] | None = None) -> None:
     """Hold the order's units through the inventory's one reservation rule (raises InsufficientStock). Also used
     to hold them again when a card payment arrives after the order's reservation expired.
 
     Lines of products that allow backorders never fail: what is in stock is held and the rest is recorded on the
-    line as backordered, to be held first-come-first-served as stock arrives (orders.services.backorders)."""
+    line as backordered, to be held first-come-first-served as stock arrives (orders.services.backorders).
+    `backorderable`: the variant ids of such lines, when the caller knows them (else they are read)."""
     lines = lines if lines is not None else list(order.lines.all())
-    backorderable = frozenset(
+    backorderable = backorderable if backorderable is not None else frozenset(
         OrderLine.objects.filter(pk__in=[line.pk for line in lines], variant__product__allow_backorder=True)
         .values_list("variant_id", flat=True)
     )

@@ -104,9 +104,10 @@ def test_placing_an_order_locks_the_cart_before_reading_its_lines(canada, mug):
 
     statements = [query["sql"] for query in captured.captured_queries
                   if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert statements[0] == (
+    assert statements[0] == (  # the cart, by id and owner (a guest's: no user), is the first thing read
         'SELECT "orders_cart"."id", "orders_cart"."user_id", "orders_cart"."created_at", "orders_cart"."updated_at" '
-        f'FROM "orders_cart" WHERE "orders_cart"."id" = {cart.pk} LIMIT 21 FOR UPDATE'
+        f'FROM "orders_cart" WHERE ("orders_cart"."id" = {cart.pk} AND "orders_cart"."user_id" IS NULL) '
+        'ORDER BY "orders_cart"."id" ASC LIMIT 1 FOR UPDATE'
     )
     reads_of_lines = [i for i, sql in enumerate(statements) if 'FROM "orders_cartline"' in sql]
     assert reads_of_lines and reads_of_lines[0] == 1

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from orders.models import DeliveryMethod, Order
 
-from ..models import FulfilmentCapacity, Holiday
+from ..models import FulfilmentCapacity
+from .table import ShippingTable, shipping_table
 
 
 @dataclass(frozen=True)
@@ -89,17 +91,33 @@ def promise_period() -> str:
 
 
 def calendar_current(*, capacity: FulfilmentCapacity | None = None) -> Calendar:
-    capacity = capacity or FulfilmentCapacity.current()
-    return Calendar(weekdays=frozenset(capacity.weekdays),
-                    holidays=frozenset(Holiday.objects.values_list("date", flat=True)))
+    table = shipping_table()
+    return Calendar(weekdays=frozenset((capacity or table.capacity).weekdays), holidays=table.holidays)
+
+
+QUEUE_CACHE_KEY = "shipping:orders-waiting"
+QUEUE_CACHE_SECONDS = 30
 
 
 def orders_waiting() -> int:
-    """Orders the team still has to pack and ship: placed, not shipped, not cancelled, to be delivered."""
-    return Order.objects.filter(
-        status__in=(Order.Status.RECEIVED, Order.Status.PAID, Order.Status.PREPARING),
-        delivery_method__kind=DeliveryMethod.Kind.SHIP,
-    ).count()
+    """Orders the team still has to pack and ship: placed, not shipped, not cancelled, to be delivered. Counted at
+    most every QUEUE_CACHE_SECONDS (shared by every worker through the cache): the queue moves the promised date
+    by whole days of the team's capacity, so half a minute of orders never matters, and the count grows with the
+    order table."""
+    try:
+        queue = cache.get(QUEUE_CACHE_KEY)
+    except Exception:  # the cache is best effort
+        queue = None
+    if queue is None:
+        queue = Order.objects.filter(
+            status__in=(Order.Status.RECEIVED, Order.Status.PAID, Order.Status.PREPARING),
+            delivery_method__kind=DeliveryMethod.Kind.SHIP,
+        ).count()
+        try:
+            cache.set(QUEUE_CACHE_KEY, queue, timeout=QUEUE_CACHE_SECONDS)
+        except Exception:
+            pass
+    return queue
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ class PromiseContext:
     cutoff: object
     orders_per_day: int
     queue: int
+    table: ShippingTable  # the shipping set-up the promises and prices of this request are computed from
 
     def promise(self, *, transit_days: int, ready_on: date | None = None) -> Promise:
         return promise_for(now=self.now, calendar=self.calendar, cutoff=self.cutoff,
@@ -119,6 +138,9 @@ class PromiseContext:
 
 
 def promise_context(*, now: datetime | None = None) -> PromiseContext:
-    capacity = FulfilmentCapacity.current()
-    return PromiseContext(now=now or promise_clock(), calendar=calendar_current(capacity=capacity),
-                          cutoff=capacity.cutoff, orders_per_day=capacity.orders_per_day, queue=orders_waiting())
+    table = shipping_table()
+    capacity = table.capacity
+    return PromiseContext(now=now or promise_clock(),
+                          calendar=Calendar(weekdays=frozenset(capacity.weekdays), holidays=table.holidays),
+                          cutoff=capacity.cutoff, orders_per_day=capacity.orders_per_day, queue=orders_waiting(),
+                          table=table)

@@ -5,7 +5,6 @@ prefix over a province) and the parcel's weight (the lightest step that carries 
 keeps its flat price and its days_max. Pickup methods are always offered, at their flat price.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from orders.models import DeliveryMethod, Province
 
-from ..models import Rate
 from .promise import Promise, PromiseContext
+from .table import ShippingTable, shipping_table
 
 GRAMS_PER_KG = Decimal("1000")
 
@@ -44,34 +43,19 @@ def parcel_weight_kg(rows) -> Decimal:
     return Decimal(grams) / GRAMS_PER_KG
 
 
-def _rates_by_method(methods) -> dict[int, list[Rate]]:
-    by_method: dict[int, list[Rate]] = defaultdict(list)
-    for rate in Rate.objects.filter(method__in=methods).select_related("zone").order_by("max_weight_kg"):
-        by_method[rate.method_id].append(rate)
-    return by_method
-
-
-def _rate_for(rates: list[Rate], *, province: str, postal_code: str, weight_kg: Decimal) -> Rate | None:
-    """The rate of the most specific zone covering the destination, for the lightest step carrying the weight;
-    None when no zone covers it or the parcel is heavier than the last step."""
-    best = max((r.zone.specificity(province=province, postal_code=postal_code) for r in rates), default=0)
-    if best == 0:
-        return None
-    steps = [r for r in rates if r.zone.specificity(province=province, postal_code=postal_code) == best]
-    return next((r for r in steps if r.max_weight_kg >= weight_kg), None)
-
-
 def method_price(*, method: DeliveryMethod, province: str, postal_code: str, weight_kg: Decimal,
-                 rates: list[Rate] | None = None) -> tuple[Decimal, int] | None:
-    """(price, transit business days) of the method for that destination and weight; None if not served."""
+                 table: ShippingTable | None = None) -> tuple[Decimal, int] | None:
+    """(price, transit business days) of the method for that destination and weight; None if not served: no zone
+    of its rate table covers the destination, or the parcel is heavier than its last weight step."""
     if method.kind == DeliveryMethod.Kind.PICKUP:
         return method.price, method.days_max
-    rates = rates if rates is not None else list(method.rates.select_related("zone").order_by("max_weight_kg"))
-    if not rates:
+    table = table or shipping_table()
+    if not table.rates_of(method):
         return method.price, method.days_max
     if not province:
         return None
-    rate = _rate_for(rates, province=province, postal_code=postal_code, weight_kg=weight_kg)
+    steps = table.steps_for(method, province=province, postal_code=postal_code)
+    rate = next((r for r in steps if r.max_weight_kg >= weight_kg), None)
     return (rate.price, rate.transit_days) if rate else None
 
 
@@ -79,14 +63,12 @@ def delivery_options(*, province: str, postal_code: str, weight_kg: Decimal, con
                      ready_on: date | None = None, include_ship: bool = True) -> list[DeliveryOption]:
     """Every active method that serves the destination, with its price and promised dates, soonest first.
     Without a province only pickups are offered (a delivery needs the address)."""
-    methods = list(DeliveryMethod.objects.filter(is_active=True).select_related("carrier", "pickup_location"))
-    rates = _rates_by_method(methods)
     options = []
-    for method in methods:
+    for method in context.table.methods:
         if method.kind == DeliveryMethod.Kind.SHIP and not (include_ship and province):
             continue
         priced = method_price(method=method, province=province, postal_code=postal_code, weight_kg=weight_kg,
-                              rates=rates.get(method.pk, []))
+                              table=context.table)
         if priced is None:
             continue
         price, transit = priced
@@ -99,12 +81,7 @@ def delivery_options(*, province: str, postal_code: str, weight_kg: Decimal, con
 
 def unserved_provinces() -> list[str]:
     """Provinces and territories no active delivery method reaches (pickup in a store only)."""
-    methods = list(DeliveryMethod.objects.filter(is_active=True, kind=DeliveryMethod.Kind.SHIP))
-    rates = _rates_by_method(methods)
-    if any(not rates.get(m.pk) for m in methods):
-        return []  # a flat-rate method delivers anywhere
-    covered = {code for method_rates in rates.values() for r in method_rates for code in r.zone.province_codes}
-    return [code for code in Province.values if code not in covered]
+    return list(shipping_table().unserved_provinces)
 
 
 def unserved_text() -> str:
@@ -122,7 +99,7 @@ def delivery_option_for(*, method: DeliveryMethod, province: str, postal_code: s
     """The chosen method priced and promised for this cart (rows with .variant, .quantity and, for backorders,
     .restock_on), or None when it does not serve the destination or carry the weight."""
     priced = method_price(method=method, province=province, postal_code=postal_code,
-                          weight_kg=parcel_weight_kg(rows))
+                          weight_kg=parcel_weight_kg(rows), table=context.table)
     if priced is None:
         return None
     price, transit = priced
