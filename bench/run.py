@@ -572,7 +572,7 @@ def pages_targets(targets: Targets, table: dict[str, list[Row]], oscar: dict[str
         signed = row(page, "comptoir, signed in").cpu_ms
         targets.add(f"1. {page}, signed in (cached fragments): CPU", f"{signed:.2f} ms",
                     f"<= {TARGET_SIGNED_IN_MS:.0f} ms", signed <= TARGET_SIGNED_IN_MS)
-    bare = table["bare view"][0].cpu_ms
+    bare = next(r for r in table["bare view"] if r.who.startswith("comptoir")).cpu_ms
     cached = max(row(page, "comptoir, page cache hit").cpu_ms for page in ("home", "category", "product"))
     targets.add("2. cached pages (the dearest) vs the bare view: CPU", f"{cached:.2f} / {bare:.2f} = "
                 f"{cached / bare:.2f}x", f"<= {TARGET_CACHED_VS_BARE:.1f}x", cached <= TARGET_CACHED_VS_BARE * bare)
@@ -643,7 +643,7 @@ def bench(report: Report, duration: int, *, sections: set[str], miss_with_dummy_
         figures: dict = {}
         orders_bench.bench(report, max(duration * 2, 10), 16, figures)
         visit = figures.get("cpu_ms_per_visit", float("nan"))
-        targets.add("3. checkout load: worker CPU per shopper visit", f"{visit:.0f} ms", f"<= {TARGET_VISIT_MS:.0f} ms",
+        targets.add("3. checkout load: worker CPU per shopper visit", f"{visit:.1f} ms", f"<= {TARGET_VISIT_MS:.0f} ms",
                     visit <= TARGET_VISIT_MS)
         targets.add("3. checkout load: errors, oversell", f"{figures.get('errors')} errors, "
                     f"{'oversold' if figures.get('oversold') else 'no oversell'}", "0, none",

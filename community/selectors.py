@@ -58,6 +58,12 @@ def rating_sql(product_column: str) -> tuple[str, str]:
     return f"(SELECT COALESCE(SUM(r.rating), 0) {where})", f"(SELECT COUNT(*) {where})"
 
 
+def published_questions_sql(product_column: str) -> str:
+    """How many published questions the product has, as a correlated SQL subquery on `product_column`."""
+    table, published = ProductQuestion._meta.db_table, ProductQuestion.Status.PUBLISHED.value
+    return f"(SELECT COUNT(*) FROM {table} q WHERE q.product_id = {product_column} AND q.status = '{published}')"
+
+
 def rating_from_sum(total: int, count: int) -> RatingSummary:
     return RatingSummary(average=rating_round(Decimal(total) / count) if count else None, count=count)
 

@@ -8,13 +8,15 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from catalog import page_cache
 from catalog.converters import slug_pk_url
 from catalog.models import Product, ProductImage, ProductVariant
 from catalog.selectors import CategoryTree, active_variants, listable_products, restock_expected, restock_phrase
-from community.selectors import rating_from_sum, rating_sql, rating_summary
+from community.selectors import published_questions_sql, rating_from_sum, rating_sql
 from core.money import amount_from_cents
 from inventory.selectors import Availability, availability_by_variant, online_free_units_sql
 
@@ -92,23 +94,36 @@ def product_cards(products) -> list[ProductCard]:
 
 
 def home_products(tree: CategoryTree, *, featured_limit=8, new_limit=8):
-    """The featured products and the newest, as cards: the cards of both lists are made together."""
-    visible = listable_products(tree.by_id)
-    featured = list(visible.filter(is_featured=True)[:featured_limit])
-    newest = list(visible.order_by("-created_at", "-pk")[:new_limit])
+    """The featured products and the newest, as cards: the cards of both lists are made together. Which products
+    they are is catalogue data, kept by each worker until the catalogue changes; their prices, stock and ratings
+    are read on every build."""
+
+    def lists():
+        visible = listable_products(tree.by_id)
+        return (list(visible.filter(is_featured=True)[:featured_limit]),
+                list(visible.order_by("-created_at", "-pk")[:new_limit]))
+
+    featured, newest = page_cache.process_memo(page_cache.CATALOG, lists,
+                                               key=("home_products", get_language(), featured_limit, new_limit))
     cards = {card.id: card for card in product_cards({p.pk: p for p in featured + newest}.values())}
     return [cards[p.pk] for p in featured if p.pk in cards], [cards[p.pk] for p in newest if p.pk in cards]
 
 
 def product_for_page(pk: int) -> Product | None:
-    """The product with its active SKUs, pictures, and rating_average / rating_count of its approved reviews: four
-    plain queries (a prefetch and rating subqueries in one cost more to build than to run)."""
-    product = Product.objects.online().select_related("category").filter(pk=pk).first()
+    """The product with its active SKUs, pictures, rating_average / rating_count of its approved reviews and
+    question_count of its published questions (the page reads no reviews or questions when there are none): three
+    plain queries (a prefetch and ORM subqueries cost more to build than to run)."""
+    column = f'"{Product._meta.db_table}"."id"'
+    rating_total, rating_count = rating_sql(column)
+    product = (Product.objects.online().select_related("category")
+               .annotate(rating_total=RawSQL(rating_total, ()), rating_number=RawSQL(rating_count, ()),
+                         question_count=RawSQL(published_questions_sql(column), ()))
+               .filter(pk=pk).first())
     if product is None:
         return None
     product.active_variants = list(active_variants().filter(product_id=pk))
     product.ordered_images = list(ProductImage.objects.filter(product_id=pk).order_by("position", "pk"))
-    rating = rating_summary(product_id=pk)
+    rating = rating_from_sum(product.rating_total, product.rating_number)
     product.rating_average, product.rating_count = rating.average, rating.count
     return product
 

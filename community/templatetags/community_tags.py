@@ -34,7 +34,10 @@ def stars(rating):
 @register.simple_tag
 def product_community(product):
     """Approved reviews and published questions (with their published answers) of a product page."""
+    # The product page's product knows how many there are (storefront.selectors.product_for_page): none, no query.
     return {
-        "reviews": selectors.reviews_for_product(product_id=product.pk),
-        "questions": selectors.questions_for_product(product_id=product.pk),
+        "reviews": selectors.reviews_for_product(product_id=product.pk)
+        if getattr(product, "rating_count", None) != 0 else [],
+        "questions": selectors.questions_for_product(product_id=product.pk)
+        if getattr(product, "question_count", None) != 0 else [],
     }
