@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .services.cart import cart_summary, cart_summary_cached
+from .services.cart import cart_summary_cached
 
 
 def _cart_id(request) -> int | None:
@@ -13,7 +13,7 @@ def _summary(request) -> dict:
     if request.user.is_authenticated:  # the customer's saved cart, found and added up in one query
         count, total = cart_summary_cached(request.user)
     else:
-        count, total = cart_summary(_cart_id(request))
+        count, total = cart_summary_cached(cart_id=_cart_id(request))
     return {"count": count, "total": total}
 
 

@@ -1,5 +1,7 @@
 """Formatting only: money in CAD for the active language, and links to this page in another language."""
 
+from functools import lru_cache
+
 from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
@@ -16,7 +18,14 @@ def url_in_language(context, language_code):
     request = context.get("request")
     if request is None:
         return "/"
-    return translate_url(request.get_full_path(), language_code)
+    return _translated_url(request.get_full_path(), language_code, get_language())
+
+
+@lru_cache(maxsize=2048)
+def _translated_url(path: str, language_code: str, active_language: str | None) -> str:
+    """translate_url, which resolves the path and reverses it, on every page's language links: the same answer for
+    the same address as long as the process runs."""
+    return translate_url(path, language_code)
 
 
 @register.simple_tag

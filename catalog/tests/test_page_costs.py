@@ -138,3 +138,21 @@ def test_a_product_featured_since_is_on_the_home_page_once_the_catalogue_edit_is
     page_cache.catalog_changed()  # what every catalogue edit in the admin calls once committed
 
     assert "Copper Pan" in Client().get("/").content.decode()
+
+
+def test_a_guests_header_shows_each_cart_change_and_reads_no_cart_query_in_between(
+        shop_pages, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    from catalog.models import Product
+
+    client = Client()
+    kettle = Product.objects.get(name="Kettle 1").variants.get()
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as in a real request
+        client.post("/cart/add/", {"variant": kettle.pk, "quantity": 1})
+    assert "Cart: 1 item, $21.00" in client.get(shop_pages["category"]).content.decode()
+
+    html = _count(client, shop_pages["category"], django_assert_max_num_queries, 1)  # the session only
+
+    assert "Cart: 1 item, $21.00" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/cart/add/", {"variant": kettle.pk, "quantity": 2})
+    assert "Cart: 3 items, $63.00" in client.get(shop_pages["category"]).content.decode()

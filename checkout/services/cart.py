@@ -97,16 +97,27 @@ def cart_version(user_id: int) -> str:
     return f"cart:user:{user_id}"
 
 
+def _guest_cart_version(cart_id: int) -> str:
+    return f"cart:{cart_id}"
+
+
 def cart_changed(cart: Cart) -> None:
-    """After the commit of any change to a customer's saved cart, their header shows it (a guest's is not cached)."""
-    if cart.user_id:
-        transaction.on_commit(partial(page_cache.versions_bump, [cart_version(cart.user_id)]), robust=True)
+    """After the commit of any change to a cart, the header of its owner shows it."""
+    names = [_guest_cart_version(cart.pk)] + ([cart_version(cart.user_id)] if cart.user_id else [])
+    transaction.on_commit(partial(page_cache.versions_bump, names), robust=True)
 
 
-def cart_summary_cached(user) -> tuple[int, Decimal]:
-    """cart_summary of a signed-in customer's saved cart, cached until it or the catalogue (prices) changes."""
-    return page_cache.value_get_or_build(("cart-summary", user.pk), [page_cache.CATALOG, cart_version(user.pk)],
-                                         lambda: cart_summary(None, user=user))
+def cart_summary_cached(user=None, *, cart_id: int | None = None) -> tuple[int, Decimal]:
+    """cart_summary of a signed-in customer's saved cart, or of a guest's cart by its id, cached until the cart or
+    the catalogue (prices) changes: every page's header shows it."""
+    if user is not None:
+        return page_cache.value_get_or_build(("cart-summary", user.pk), [page_cache.CATALOG, cart_version(user.pk)],
+                                             lambda: cart_summary(None, user=user))
+    if cart_id is None:
+        return 0, Decimal("0.00")
+    return page_cache.value_get_or_build(("cart-summary", "guest", cart_id),
+                                         [page_cache.CATALOG, _guest_cart_version(cart_id)],
+                                         lambda: cart_summary(cart_id))
 
 
 def _name(variant: ProductVariant) -> str:
