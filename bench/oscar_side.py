@@ -168,12 +168,7 @@ def serving(port: int = DEFAULT_PORT) -> Iterator[int]:
             _wait_ready(process, port, log)
             yield process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _bench_run().process_stop(process)
 
 
 def warm(port: int) -> None:

@@ -244,12 +244,17 @@ def gunicorn_serving(cache_url: str, label: str, *, env: dict[str, str] | None =
             server_wait(process, log, ready_path)
             yield process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process_stop(process)
+
+
+def process_stop(process: subprocess.Popen) -> None:
+    """Stop a server started for the benchmark: politely, then for good after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def redis_flush() -> None:

@@ -95,12 +95,7 @@ def instance_serving(instance: Instance, workers: int) -> Iterator[None]:
         instance_wait(instance, process, log)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        base.process_stop(process)
 
 
 # --- both loaded at once -------------------------------------------------------------------------------------

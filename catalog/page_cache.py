@@ -100,11 +100,17 @@ def stock_changed(*, product_ids, category_ids) -> None:
         logger.exception("Could not bump page cache versions after a stock movement")
 
 
-def catalog_changed() -> None:
+def version_changed(name: str) -> None:
+    """Bump one version after the commit of what it stands for; a cache outage is logged, never raised (the edit
+    is committed already)."""
     try:
-        versions_bump([CATALOG])
+        versions_bump([name])
     except Exception:
-        logger.exception("Could not bump the catalogue page cache version")
+        logger.exception("Could not bump the %s version", name)
+
+
+def catalog_changed() -> None:
+    version_changed(CATALOG)
 
 
 def value_get_or_build(parts, version_names, build):

@@ -19,7 +19,6 @@ most of our customers", not an absolute amount.
 
 import datetime
 import itertools
-import logging
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,8 +32,6 @@ from catalog import page_cache
 from orders.models import Order
 
 from ..models import Contact, CustomerScore
-
-logger = logging.getLogger(__name__)
 
 NOT_REVENUE = (Order.Status.CANCELLED, Order.Status.EXPIRED)
 TOP_SHARE = Decimal("80")  # % of revenue the top customers make together
@@ -223,10 +220,7 @@ SCORES = "scores"  # the version name of the tiers and perks in the shared cache
 
 def scores_changed() -> None:
     """Called after the commit of new scores or a perk edit: the customers' headers show the new tier and perk."""
-    try:
-        page_cache.versions_bump([SCORES])
-    except Exception:
-        logger.exception("Could not bump the scores version")
+    page_cache.version_changed(SCORES)
 
 
 @dataclass

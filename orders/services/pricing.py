@@ -1,14 +1,11 @@
 """What a cart costs, delivered to a province: items, delivery, handling, discounts, Canadian sales taxes."""
 
-import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from catalog import page_cache
 
 from ..models import DeliveryMethod, TaxRate
-
-logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -60,10 +57,7 @@ def tax_rates() -> dict[str, tuple[TaxRate, ...]]:
 
 def tax_rates_changed() -> None:
     """Called after the commit of an edit of the tax rates."""
-    try:
-        page_cache.versions_bump([TAXES])
-    except Exception:
-        logger.exception("Could not bump the tax rates version after an edit")
+    page_cache.version_changed(TAXES)
 
 
 def quote_build(*, subtotal: Decimal, province: str | None, delivery: DeliveryMethod | None,

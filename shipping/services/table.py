@@ -10,7 +10,6 @@ set-up is read from the database each time: never stale, only slower.
 The copy is shared by the requests of a process: callers read it, never change the objects in it.
 """
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,8 +19,6 @@ from catalog import page_cache
 from orders.models import DeliveryMethod, Province
 
 from ..models import FulfilmentCapacity, Holiday, Rate
-
-logger = logging.getLogger(__name__)
 
 SHIPPING = "shipping"  # the version name in the page cache
 
@@ -86,7 +83,4 @@ def shipping_table() -> ShippingTable:
 
 def shipping_changed() -> None:
     """Called after the commit of any edit to methods, rates, zones, carriers, capacity or holidays."""
-    try:
-        page_cache.versions_bump([SHIPPING])
-    except Exception:
-        logger.exception("Could not bump the shipping version after an edit")
+    page_cache.version_changed(SHIPPING)
