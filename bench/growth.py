@@ -202,22 +202,15 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=SEARCHES,
                         help=f"searches timed for the p95 at 50,000 products (default {SEARCHES})")
     args = parser.parse_args()
-    report = base.Report()
-    try:
+    def body(report):
         if not base.port_open(base.PG_PORT):
             raise base.BenchError(f"PostgreSQL is not reachable on 127.0.0.1:{base.PG_PORT}: start it with "
                                   "scripts/ensure-services.sh.")
         report(f"comptoir growth benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
                f"load average {os.getloadavg()[0]:.2f} at start")
         growth_report(report, runs=args.runs, searches=args.searches)
-    except base.BenchError as exc:
-        report()
-        report(f"BENCHMARK FAILED: {exc}")
-        return 1
-    finally:
-        report.save(REPORT_PATH)
-        print(f"\nReport saved to {REPORT_PATH.relative_to(ROOT)}")
-    return 0
+
+    return base.report_run(REPORT_PATH, body)[0]
 
 
 if __name__ == "__main__":

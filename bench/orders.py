@@ -490,20 +490,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.duration < 1 or args.clients < 1:
         parser.error("--duration and --clients must be at least 1")
-    report = base.Report()
-    try:
-        problems = bench(report, args.duration, args.clients)
-    except BenchError as exc:
-        report()
-        report(f"BENCHMARK FAILED: {exc}")
-        return 1
-    finally:
-        report.save(REPORT_PATH)
-        print(f"\nReport saved to {REPORT_PATH.relative_to(ROOT)}")
+    status, problems = base.report_run(REPORT_PATH, lambda report: bench(report, args.duration, args.clients))
     if problems:
         print("\nOVERSELL CHECK FAILED: see the lines marked !! above.", file=sys.stderr)
         return 1
-    return 0
+    return status
 
 
 if __name__ == "__main__":

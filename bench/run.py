@@ -77,6 +77,21 @@ class Report:
         path.write_text("\n".join(self.lines) + "\n")
 
 
+def report_run(path: Path, body) -> tuple[int, object]:
+    """Run body(report) for a benchmark's main(): a BenchError ends it with "BENCHMARK FAILED" and status 1; the
+    report is saved to `path` either way. Returns (exit status, what body returned)."""
+    report = Report()
+    try:
+        return 0, body(report)
+    except BenchError as exc:
+        report()
+        report(f"BENCHMARK FAILED: {exc}")
+        return 1, None
+    finally:
+        report.save(path)
+        print(f"\nReport saved to {path.relative_to(ROOT)}")
+
+
 # --- prerequisites -------------------------------------------------------------------------------------------
 
 
@@ -710,18 +725,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.duration < 1:
         parser.error("--duration must be at least 1 second")
-    report = Report()
-    try:
-        bench(report, args.duration, sections=set(SECTIONS) - set(args.skip),
-              miss_with_dummy_cache=args.miss_with_dummy_cache)
-    except BenchError as exc:
-        report()
-        report(f"BENCHMARK FAILED: {exc}")
-        return 1
-    finally:
-        report.save(RESULTS / "latest.txt")
-        print(f"\nReport saved to {(RESULTS / 'latest.txt').relative_to(ROOT)}")
-    return 0
+    status, _result = report_run(RESULTS / "latest.txt", lambda report: bench(
+        report, args.duration, sections=set(SECTIONS) - set(args.skip),
+        miss_with_dummy_cache=args.miss_with_dummy_cache))
+    return status
 
 
 if __name__ == "__main__":

@@ -291,10 +291,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.duration < 1:
         parser.error("--duration must be at least 1 second")
-    report = base.Report()
-    report(f"comptoir scale-out benchmark, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs (wrk and both "
-           f"instances share them), load average {os.getloadavg()[0]:.2f} at start")
-    try:
+    def body(report):
+        report(f"comptoir scale-out benchmark, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs (wrk and both "
+               f"instances share them), load average {os.getloadavg()[0]:.2f} at start")
         if not base.port_open(base.PG_PORT) or not base.port_open(base.REDIS_PORT):
             raise BenchError("PostgreSQL (5432) and Redis (6379) must be running: scripts/ensure-services.sh.")
         base.wrk_ensure(report)
@@ -302,14 +301,8 @@ def main() -> int:
         base.django_setup()
         report()
         scaleout_report(report, args.duration, args.workers)
-    except BenchError as exc:
-        report()
-        report(f"BENCHMARK FAILED: {exc}")
-        return 1
-    finally:
-        report.save(REPORT_PATH)
-        print(f"\nReport saved to {REPORT_PATH.relative_to(ROOT)}")
-    return 0
+
+    return base.report_run(REPORT_PATH, body)[0]
 
 
 if __name__ == "__main__":
