@@ -17,7 +17,8 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
@@ -72,14 +73,20 @@ def process_memo(name: str, load, *, key=None):
     """This process's copy of load(), valid while the shared version `name` is unchanged: for small tables read on
     every request and edited a few times a year (shipping set-up, tax rates). An edit bumps the version after its
     commit (versions_bump), and every worker of every instance loads the table again on its next read. Without
-    a shared cache (a dummy cache: the version is new at every read) or when the cache is down, load() every time.
+    a cache (a dummy cache: the version would be new at every read), each copy serves for the second it was read in;
+    when the cache is down, load() every time.
     Callers share the object: they read it, never change it. `key` tells apart several values under one version
     (one per language)."""
-    try:
-        version = versions_get([name])[0]
-    except Exception:  # the cache is best effort
-        logger.exception("Cache unavailable; reading %s from the database", name)
-        return load()
+    if isinstance(caches["default"], DummyCache):
+        # No cache at all: every version read is new. Keep the copy for the second it was read in, so one page
+        # does not read the same table several times (other instances' edits show a second later at most).
+        version = int(time.monotonic())
+    else:
+        try:
+            version = versions_get([name])[0]
+        except Exception:  # the cache is best effort
+            logger.exception("Cache unavailable; reading %s from the database", name)
+            return load()
     memo = _memos.get((name, key))
     if memo is not None and memo[0] == version:
         return memo[1]

@@ -4,6 +4,7 @@ The figures are pinned so that a change that adds a query to every visit is seen
 
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -156,3 +157,17 @@ def test_a_guests_header_shows_each_cart_change_and_reads_no_cart_query_in_betwe
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/cart/add/", {"variant": kettle.pk, "quantity": 2})
     assert "Cart: 3 items, $63.00" in client.get(shop_pages["category"]).content.decode()
+
+
+def test_without_any_cache_a_product_page_reads_the_shipping_set_up_once(shop_pages, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    Client().get(shop_pages["product"])
+
+    with CaptureQueriesContext(connection) as queries, mock.patch("time.monotonic", return_value=1000.0):
+        assert Client().get(shop_pages["product"]).status_code == 200  # within one second of the clock
+
+    rate_reads = [q["sql"] for q in queries.captured_queries if 'FROM "shipping_rate"' in q["sql"]]
+    assert len(rate_reads) <= 1

@@ -4,8 +4,8 @@ The active delivery methods with their rate tables (189 rows in the demo), the t
 change a few times a year, from the admin; product pages and the checkout read them on every request. Each worker
 process keeps one copy, tagged with the `shipping` version of the shared cache (the page cache's versions, see
 catalog.page_cache): an edit committed in the admin bumps the version, and every worker of every instance reads the
-set-up again on its next request. Without a shared cache (a dummy cache) the version changes on every read, so the
-set-up is read from the database each time: never stale, only slower.
+set-up again on its next request. Without any cache (a dummy cache) a copy serves for one
+second (catalog.page_cache.process_memo).
 
 The copy is shared by the requests of a process: callers read it, never change the objects in it.
 """
