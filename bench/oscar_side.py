@@ -10,7 +10,6 @@ measures Oscar's pages:
 """
 
 import argparse
-import http.client
 import json
 import os
 import socket
@@ -120,34 +119,9 @@ def _port_open(port: int) -> bool:
         return False
 
 
-def _get_status(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"Host": HOST})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
 def _wait_ready(process: subprocess.Popen, port: int, log: Path, timeout: float = 60.0) -> None:
-    path = pages()["bare"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise OscarUnavailable(f"Oscar's gunicorn exited with code {process.returncode}; end of {log}:\n"
-                                   f"{_tail(log.read_text(errors='replace'))}")
-        try:
-            status = _get_status(port, path)
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status != 200:
-            raise OscarUnavailable(f"Oscar's gunicorn answers GET {path} with {status}; end of {log}:\n"
-                                   f"{_tail(log.read_text(errors='replace'))}")
-        return
-    raise OscarUnavailable(f"Oscar's gunicorn did not answer within {timeout:.0f} s; see {log}")
+    _bench_run().server_wait(process, log, pages()["bare"], timeout, port=port, name="Oscar's gunicorn",
+                             error=OscarUnavailable)
 
 
 @contextmanager
@@ -175,7 +149,7 @@ def warm(port: int) -> None:
     """Request each page a few times, so that both workers have loaded their templates and thumbnails."""
     for path in pages().values():
         for _ in range(WARMUP_REQUESTS):
-            status = _get_status(port, path)
+            status = _bench_run().http_get(path, port=port)
             if status != 200:
                 raise OscarUnavailable(f"GET {path} answered {status} from Oscar's gunicorn, expected 200")
 

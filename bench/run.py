@@ -212,8 +212,8 @@ def pages_find() -> list[Page]:
 # --- load test -----------------------------------------------------------------------------------------------
 
 
-def http_get(path: str, headers: dict[str, str] | None = None) -> int:
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+def http_get(path: str, headers: dict[str, str] | None = None, *, port: int = PORT) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
         conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
         response = conn.getresponse()
@@ -227,20 +227,23 @@ def log_tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def server_wait(process: subprocess.Popen, log: Path, path: str = "/", timeout: float = 30.0) -> None:
+def server_wait(process: subprocess.Popen, log: Path, path: str = "/", timeout: float = 30.0, *, port: int = PORT,
+                name: str = "gunicorn", error: type[Exception] = BenchError) -> None:
+    """Wait until the server started as `process` answers GET `path` on `port` with 200; raise `error` (saying what
+    the end of its log says) when it exits, answers anything else, or does not answer within `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchError(f"gunicorn exited with code {process.returncode}; end of {log}:\n{log_tail(log)}")
+            raise error(f"{name} exited with code {process.returncode}; end of {log}:\n{log_tail(log)}")
         try:
-            status = http_get(path)
+            status = http_get(path, port=port)
         except OSError:
             time.sleep(0.2)
             continue
         if status != 200:
-            raise BenchError(f"gunicorn answers GET {path} with {status}; end of {log}:\n{log_tail(log)}")
+            raise error(f"{name} answers GET {path} with {status}; end of {log}:\n{log_tail(log)}")
         return
-    raise BenchError(f"gunicorn did not answer within {timeout:.0f} s; end of {log}:\n{log_tail(log)}")
+    raise error(f"{name} did not answer within {timeout:.0f} s; end of {log}:\n{log_tail(log)}")
 
 
 @contextmanager

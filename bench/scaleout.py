@@ -64,22 +64,7 @@ def get(url: str, opener=None) -> tuple[int, str]:
 
 
 def instance_wait(instance: Instance, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"gunicorn {instance.name} exited with code {process.returncode}; end of {log}:\n"
-                             f"{base.log_tail(log)}")
-        try:
-            status, _body = get(instance.url + "/")
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status != 200:
-            raise BenchError(f"gunicorn {instance.name} answers GET / with {status}; end of {log}:\n"
-                             f"{base.log_tail(log)}")
-        return
-    raise BenchError(f"gunicorn {instance.name} did not answer within {timeout:.0f} s; end of {log}:\n"
-                     f"{base.log_tail(log)}")
+    base.server_wait(process, log, "/", timeout, port=instance.port, name=f"gunicorn {instance.name}")
 
 
 @contextmanager
