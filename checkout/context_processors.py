@@ -10,7 +10,7 @@ def _cart_id(request) -> int | None:
 
 
 def _summary(request) -> dict:
-    if request.user.is_authenticated:  # the customer's saved cart, found and added up in one query
+    if request.user.is_authenticated:  # the customer's saved cart, cached until it or a price changes
         count, total = cart_summary_cached(request.user)
     else:
         count, total = cart_summary_cached(cart_id=_cart_id(request))
