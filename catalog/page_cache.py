@@ -22,6 +22,8 @@ from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from core.middleware import gzip_parts
+
 logger = logging.getLogger(__name__)
 
 CATALOG = "catalog"
@@ -184,7 +186,9 @@ def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda
                     or (session is not None and session.modified)
                 ):
                     return None
-                return {"content": response.content, "content_type": response["Content-Type"]}
+                # Deflated once here, so each visitor's gzipped copy is bytes joined around their CSRF token.
+                return {"content": response.content, "content_type": response["Content-Type"],
+                        "gzip": gzip_parts(response.content)}
 
             cached = page_get_or_build(
                 ("whole", get_language(), request.get_full_path(), period()),
@@ -194,7 +198,9 @@ def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda
             )
             if fresh:
                 return fresh[0]
-            return HttpResponse(cached["content"], content_type=cached["content_type"])
+            response = HttpResponse(cached["content"], content_type=cached["content_type"])
+            response.gzip_parts = cached.get("gzip")
+            return response
 
         return wrapper
 

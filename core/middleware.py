@@ -9,7 +9,9 @@ TextGZipMiddleware — Django's GZipMiddleware (BREACH-safe: since Django 4.2 it
 number of bytes) for text only: pages, JSON, XML. Pictures and PDFs are compressed already; gzipping them again
 costs CPU for nothing. It sits right after WhiteNoiseMiddleware (which serves its own precompressed static files)
 and before every middleware that writes the body, so it compresses the page last, after CsrfPlaceholderMiddleware
-has put the visitor's CSRF token into it.
+has put the visitor's CSRF token into it. A page cached whole (catalog.page_cache.whole_page) comes with its pieces
+between CSRF placeholders deflated once, when it was cached (gzip_parts): each visitor's copy is then gzipped by
+joining those bytes around their token, stored as it is, instead of compressing the whole page again (gzip_join).
 
 JunkUrlNotFoundMiddleware — a URL whose path holds a NUL byte or another control character, or whose query string
 holds a NUL byte, is answered 404 before any view sees it (PostgreSQL refuses NUL in a string: a view passing it
@@ -19,9 +21,12 @@ to a query would answer 500).
 import gzip
 import re
 import secrets
+import struct
+import zlib
+from dataclasses import dataclass
 
 from django.http import Http404
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, get_token
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 
@@ -72,7 +77,9 @@ class CsrfPlaceholderMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and _PLACEHOLDER_BYTES in response.content
         ):
-            response.content = response.content.replace(_PLACEHOLDER_BYTES, csrf_token_for(request).encode())
+            token = csrf_token_for(request).encode()
+            response.content = response.content.replace(_PLACEHOLDER_BYTES, token)
+            response.csrf_token_filled = token  # for TextGZipMiddleware, when the page comes with its gzip_parts
         return response
 
 
@@ -95,7 +102,12 @@ class TextGZipMiddleware(GZipMiddleware):
         patch_vary_headers(response, ("Accept-Encoding",))
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        compressed = _compress(response.content, max_random_bytes=self.max_random_bytes)
+        parts = getattr(response, "gzip_parts", None)
+        token = getattr(response, "csrf_token_filled", b"")
+        if parts is not None and parts.fits(token, response.content):
+            compressed = gzip_join(parts, token, response.content, max_random_bytes=self.max_random_bytes)
+        else:
+            compressed = _compress(response.content, max_random_bytes=self.max_random_bytes)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed
@@ -111,9 +123,77 @@ def _compress(body: bytes, *, max_random_bytes: int) -> bytes:
     """django.utils.text.compress_string at level 1, with the same BREACH padding: a gzip file name of 0 to
     max_random_bytes - 1 bytes, so the length of a page tells nothing of what it holds."""
     compressed = gzip.compress(body, compresslevel=1, mtime=0)
-    header = bytearray(compressed[:10])
-    header[3] = gzip.FNAME
-    return bytes(header) + b"a" * secrets.randbelow(max_random_bytes) + b"\x00" + compressed[10:]
+    return _padded_header(max_random_bytes) + compressed[10:]
+
+
+def _padded_header(max_random_bytes: int) -> bytes:
+    """A gzip member's header (RFC 1952: deflate, no time, unknown OS) with a file name of random length."""
+    return b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\x00\x00\x00\x00\x00\xff" + (
+        b"a" * secrets.randbelow(max_random_bytes) + b"\x00")
+
+
+@dataclass(frozen=True)
+class GzipParts:
+    """A cached page deflated once, around the first of its CSRF placeholders (raw deflate, RFC 1951): `head`, the
+    page up to it, ends with a sync flush (byte-aligned, not the last block), so the visitor's token can follow as a
+    stored block and `tail`, the rest of the page, after it. Every later placeholder in `tail` was compressed as a
+    copy of the first token's bytes (a back-reference), so the same token fills it (gzip_parts checks that it does).
+    """
+
+    head: bytes
+    tail: bytes  # b"" for a page without a placeholder: `head` is all of it
+    length: int  # of the page with its placeholders filled by a CSRF token
+
+    def fits(self, token: bytes, page: bytes) -> bool:
+        """Whether page is the one these parts were made from, with token in its placeholders."""
+        return len(page) == self.length and (len(token) == CSRF_TOKEN_LENGTH or not self.tail)
+
+
+def _deflate(data: bytes, *, before: bytes = b"") -> bytes:
+    """Raw deflate at level 6 (Django's own: this runs once per page version, not once per visitor), ended with a
+    sync flush; `before` is what the stream already holds, which back-references may reach."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS, **({"zdict": before[-32768:]} if before else {}))
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _stored(data: bytes) -> bytes:
+    """A stored deflate block, not the last one (BFINAL=0, BTYPE=00), at most 65,535 bytes."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
+
+
+_LAST_EMPTY_BLOCK = b"\x03\x00"  # BFINAL=1, fixed Huffman codes, straight to end-of-block: how zlib ends a stream
+
+
+def gzip_parts(page: bytes) -> GzipParts | None:
+    """Made once, when a page is cached; None when this page cannot be made so (it is then compressed per visitor).
+
+    The first placeholder is compressed as 64 bytes the page never holds, each different, and the page's later
+    placeholders as the same 64 bytes, so the compressor copies them from the first. Decompressing the result with
+    those bytes as the token must give the page back exactly: each byte of the result is then the same page byte, or
+    the same byte of the token, whatever the token is (no byte of this test token can pass for a byte of the page)."""
+    head, found, rest = page.partition(_PLACEHOLDER_BYTES)
+    if not found:
+        return GzipParts(_deflate(page), b"", len(page))
+    unused = sorted(set(range(256)) - set(page))
+    if len(unused) < CSRF_TOKEN_LENGTH:
+        return None
+    holder = bytes(unused[:CSRF_TOKEN_LENGTH])
+    parts = GzipParts(_deflate(head), _deflate(rest.replace(_PLACEHOLDER_BYTES, holder), before=head + holder),
+                      len(page) + (CSRF_TOKEN_LENGTH - len(_PLACEHOLDER_BYTES)) * (1 + rest.count(_PLACEHOLDER_BYTES)))
+    inflated = zlib.decompressobj(-zlib.MAX_WBITS)
+    if inflated.decompress(parts.head + _stored(holder) + parts.tail + _LAST_EMPTY_BLOCK) != page.replace(
+            _PLACEHOLDER_BYTES, holder) or not inflated.eof:
+        return None
+    return parts
+
+
+def gzip_join(parts: GzipParts, token: bytes, page: bytes, *, max_random_bytes: int) -> bytes:
+    """The gzip file (RFC 1952) of page, the parts' page with token in its placeholders, without compressing it
+    again: the token goes in as a stored block (never compressed with the page, so it cannot shape the page's
+    compressed length), then the CRC-32 and length of the page. Padded against BREACH as _compress is."""
+    middle = _stored(token) + parts.tail if parts.tail else b""
+    return b"".join((_padded_header(max_random_bytes), parts.head, middle, _LAST_EMPTY_BLOCK,
+                     struct.pack("<II", zlib.crc32(page), len(page) & 0xFFFFFFFF)))
 
 
 # C0 control characters and DEL: never part of a path of this shop, once percent-decoded. In the query string only

@@ -50,3 +50,56 @@ def test_pages_are_compressed_with_a_random_length_padding_against_breach():
     assert all(gzip.decompress(blob) == body for blob in compressed)
     assert len({len(blob) for blob in compressed}) > 10  # the length says nothing of the page
     assert max(len(blob) for blob in compressed) < len(body) / 10
+
+
+def _page(placeholders: int) -> bytes:
+    from core.middleware import CSRF_PLACEHOLDER
+
+    form = f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
+    card = '<article class="card"><h2>Chinook raincoat, size {}</h2><p>$129.00 · In stock</p>{}</form></article>'
+    return ("<!doctype html><main>" + "".join(card.format(n, form) for n in range(placeholders))
+            + "<footer>Édition française · ½ price</footer></main>" * 40).encode()
+
+
+def test_a_page_gzipped_once_takes_any_visitors_token_in_each_of_its_placeholders():
+    import gzip
+    import secrets
+
+    from core.middleware import _PLACEHOLDER_BYTES, gzip_join, gzip_parts
+
+    for placeholders in (0, 1, 2, 24):
+        page = _page(placeholders)
+        parts = gzip_parts(page)
+        for _ in range(20):
+            token = csrf_token_for(RequestFactory().get("/")).encode()
+            filled = page.replace(_PLACEHOLDER_BYTES, token)
+            assert parts.fits(token, filled)
+            assert gzip.decompress(gzip_join(parts, token, filled, max_random_bytes=100)) == filled
+        assert not parts.fits(token, filled + b" ")
+    blobs = {len(gzip_join(parts, token, filled, max_random_bytes=100)) for _ in range(40)}
+    assert len(blobs) > 10  # the BREACH padding, as for pages compressed per visitor
+    assert not parts.fits(secrets.token_hex(16).encode(), filled)  # the back-references count on 64 bytes
+
+
+def test_a_page_holding_nearly_every_byte_value_is_compressed_for_each_visitor_instead():
+    """The first token's stand-in must be 64 byte values the page never holds; without them, no gzip is made once
+    and the middleware compresses the page per visitor, as for any other page."""
+    import gzip
+
+    from django.http import HttpResponse
+
+    from core.middleware import _PLACEHOLDER_BYTES, CsrfPlaceholderMiddleware, TextGZipMiddleware, gzip_parts
+
+    page = bytes(range(1, 256)) + _page(2)
+    assert gzip_parts(page) is None
+
+    def view(request):
+        response = HttpResponse(page, content_type="text/html; charset=utf-8")
+        response.gzip_parts = gzip_parts(_page(2))  # another page's parts: they do not fit this one
+        return response
+
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    response = TextGZipMiddleware(CsrfPlaceholderMiddleware(view))(request)
+
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == page.replace(_PLACEHOLDER_BYTES, response.csrf_token_filled)
