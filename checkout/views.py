@@ -123,15 +123,14 @@ def _details_from_session(request) -> CheckoutDetails | None:
 
 
 def checkout(request):
-    cart = cart_for_request(request)
-    if not cart_services.cart_rows(cart):
+    rows = cart_services.cart_rows(cart_for_request(request))
+    if not rows:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart_detail")
     saved = _details_from_session(request)
     # A signed-in customer with nothing typed yet starts from their default address (accounts address book).
     initial = ({**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved
                else checkout_initial_for(request.user))
-    rows = cart_services.cart_rows(cart)
     address = request.POST if request.method == "POST" else initial
     options = delivery_options(province=_province(address.get("ship_province")),
                                postal_code=str(address.get("ship_postal_code") or "").upper().replace(" ", ""),

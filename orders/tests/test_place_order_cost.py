@@ -93,3 +93,14 @@ def test_the_order_is_placed_whole_and_its_customer_recorded(client, canada, mug
     assert list(order.lines.values_list("sku", "quantity", "backordered")) == [("MUG-1", 1, 0)]
     from inventory.models import Stock
     assert (Stock.objects.get(variant=mug).reserved, order.status) == (1, Order.Status.RECEIVED)
+
+
+def test_the_checkout_form_reads_the_cart_once(client, canada, mug):
+    fill_cart(client, (mug, 1))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("orders:checkout"))
+
+    assert response.status_code == 200
+    cart_reads = [sql for sql in _statements(captured) if sql.startswith('SELECT "orders_cartline"."id"')]
+    assert len(cart_reads) == 1, "\n".join(cart_reads)
