@@ -715,7 +715,7 @@ def bench(report: Report, duration: int, *, sections: set[str], miss_with_dummy_
                 report(f"  {section} FAILED: {exc}")
                 targets.add(title, "failed (above)", "all met", False)
     report()
-    report("Targets of the issue")
+    report("Targets of the issues (15: performance; 16: dashboards at scale, the request metrics' cost)")
     targets.print(report)
     speed.note(report)
 
@@ -734,14 +734,24 @@ def _other_sections():
         from bench.scaleout import scaleout_report
         scaleout_report(report)
 
+    def site_metrics(report):
+        from bench.site_metrics import site_metrics_report
+        site_metrics_report(report)
+
+    def dashboards(report):
+        from bench.dashboards import dashboards_report
+        dashboards_report(report)
+
     return [
         ("growth", "4. growth: 5,000 -> 50,000 products, search p95", growth),
         ("crm", "4. 100,000 orders: nightly scores, account pages", crm),
         ("scaleout", "5. two instances share one Postgres and one Redis", scaleout),
+        ("sitemetrics", "16. request metrics middleware: CPU per request", site_metrics),
+        ("dashboards", "16. dashboards at 100,000 orders: SQL, time", dashboards),
     ]
 
 
-SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout")
+SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout", "sitemetrics", "dashboards")
 
 
 def main() -> int:

@@ -32,8 +32,8 @@ class VariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 0
     min_num = 1
-    fields = ["sku", "size", "colour", "price", "weight_grams", "length_cm", "width_cm", "height_cm", "position",
-              "is_active"]
+    fields = ["sku", "size", "colour", "price", "cost_price", "weight_grams", "length_cm", "width_cm", "height_cm",
+              "position", "is_active"]
 
 
 class ImageInline(TranslationTabularInline):
@@ -114,7 +114,7 @@ class StockInline(admin.TabularInline):
 
 @admin.register(ProductVariant)
 class ProductVariantAdmin(CatalogChangeMixin, admin.ModelAdmin):
-    list_display = ["sku", "product", "size", "colour", "price", "is_active"]
+    list_display = ["sku", "product", "size", "colour", "price", "cost_price", "is_active"]
     list_filter = ["is_active", "product__category", "product__sold_online"]
     search_fields = ["sku", "product__name"]
     list_select_related = ["product"]

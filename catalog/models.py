@@ -209,6 +209,11 @@ class ProductVariant(models.Model):
     size = models.CharField(_("size"), max_length=40, blank=True)
     colour = models.CharField(_("colour"), max_length=40, blank=True)
     price = MoneyField(_("price (CAD)"), validators=[MinValueValidator(Decimal("0.00"))])
+    # What one unit costs the shop (purchase price); empty when unknown, so stock value at cost can say how many
+    # units it could not value instead of counting them as free.
+    cost_price = MoneyField(_("cost price (CAD)"), null=True, blank=True,
+                            validators=[MinValueValidator(Decimal("0.00"))],
+                            help_text=_("What one unit costs us. Leave empty if unknown."))
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     length_cm = models.DecimalField(_("length (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
     width_cm = models.DecimalField(_("width (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
@@ -222,6 +227,8 @@ class ProductVariant(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(condition=Q(cost_price__gte=0) | Q(cost_price__isnull=True),
+                                   name="variant_cost_price_not_negative"),
         ]
         indexes = [
             # "Has an active SKU", which every listing asks of each product it shows or counts: an index-only probe.

@@ -13,6 +13,7 @@ from orders.models import Order, OrderEvent, OrderLine, OrderTaxLine
 from orders.services.status import TransitionNotAllowed, order_transition
 from payments.links import payment_refund_link
 from payments.models import Payment, Refund
+from shipping.services.shipments import pickups_waiting
 
 
 class FrozenInline(admin.TabularInline):
@@ -96,6 +97,21 @@ class LateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PickupFilter(admin.SimpleListFilter):
+    """Store-pickup orders paid (or on account) and not handed over yet (shipping.services.shipments)."""
+
+    title = _("store pickup")
+    parameter_name = "pickup"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting to be prepared or picked up"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(pk__in=pickups_waiting().values("pk"))
+        return queryset
+
+
 class AttentionFilter(admin.SimpleListFilter):
     title = _("needs attention")
     parameter_name = "attention"
@@ -115,7 +131,7 @@ class AttentionFilter(admin.SimpleListFilter):
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "ship_name", "email", "ship_province", "status", "payment_method",
                     "total", "balance", "promised", "flagged"]
-    list_filter = [LateFilter, AttentionFilter, "status", "payment_method", "created_at", "ship_province",
+    list_filter = [LateFilter, PickupFilter, AttentionFilter, "status", "payment_method", "created_at", "ship_province",
                    "delivery_method"]
     search_fields = ["number", "email", "ship_name", "lines__sku", "purchase_order_number"]
     list_select_related = ["invoice"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import ProductAnswer, ProductQuestion, Review
+from .selectors import questions_unanswered
 
 
 def _moderation_action(service, description, done):
@@ -103,10 +104,28 @@ class NewAnswerInline(admin.StackedInline):
         return formset
 
 
+class AnsweredFilter(admin.SimpleListFilter):
+    """Whether a question has a published answer yet (community.selectors.questions_unanswered)."""
+
+    title = _("answered")
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not yet (and not rejected)")), ("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        unanswered = questions_unanswered().values("pk")
+        if self.value() == "no":
+            return queryset.filter(pk__in=unanswered)
+        if self.value() == "yes":
+            return queryset.exclude(status=ProductQuestion.Status.REJECTED).exclude(pk__in=unanswered)
+        return queryset
+
+
 @admin.register(ProductQuestion)
 class ProductQuestionAdmin(ModerationAdmin):
     list_display = ["text_start", "product", "asker", "answer_count", "status", "created_at"]
-    list_filter = ["status", "created_at"]
+    list_filter = [AnsweredFilter, "status", "created_at"]
     search_fields = ["text", "email", "name", "author__email", "product__name"]
     list_select_related = ["product", "author"]
     date_hierarchy = "created_at"

@@ -4,7 +4,7 @@ questions with their published answers), each in a fixed number of queries."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DecimalField, Prefetch
+from django.db.models import Avg, Count, DecimalField, Exists, OuterRef, Prefetch, QuerySet
 
 from orders.models import Order, OrderLine
 
@@ -87,3 +87,11 @@ def questions_for_product(*, product_id: int, limit: int = 50) -> list[ProductQu
         .prefetch_related(Prefetch("answers", queryset=answers, to_attr="published_answers"))
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def questions_unanswered() -> QuerySet[ProductQuestion]:
+    """Product questions still waiting for an answer: not rejected and without a published answer (one waiting for
+    moderation counts: the shop's answer in the admin publishes both). The admin's "answered: no" filter and the
+    admin home's count read it."""
+    published = ProductAnswer.objects.filter(question=OuterRef("pk"), status=ProductAnswer.Status.PUBLISHED)
+    return ProductQuestion.objects.exclude(status=ProductQuestion.Status.REJECTED).filter(~Exists(published))

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
@@ -77,6 +78,11 @@ class Contact(models.Model):
             models.UniqueConstraint(fields=["email"], condition=~Q(email="") & Q(kind="customer"),
                                     name="contact_one_customer_per_email"),
         ]
+        indexes = [
+            # An order's customer by its email in any letter case, as the scores match them: the customers
+            # dashboard looks up one contact per (account, email) of the orders (crm.selectors_dashboard).
+            models.Index(Lower("email"), name="contact_customer_email_lower", condition=Q(kind="customer")),
+        ]
 
     def __str__(self):
         return self.name or self.email or f"#{self.pk}"
@@ -106,6 +112,8 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-pk"]
+        # The questions still waiting for us, counted on the customers dashboard: a few rows of a long history.
+        indexes = [models.Index(fields=["occurred_at"], name="interaction_open", condition=Q(is_open=True))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"

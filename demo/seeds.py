@@ -8,7 +8,7 @@ import inspect
 import io
 import itertools
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -175,6 +175,14 @@ def staff_seed() -> list[str]:
     return created
 
 
+DEMO_COST_SHARE = Decimal("0.55")  # what a unit costs the shop, as a share of its price: a plausible retail margin
+
+
+def _demo_cost(price) -> Decimal:
+    """A plausible cost price for a demo or benchmark SKU: 55 % of its price, to the cent."""
+    return (Decimal(price) * DEMO_COST_SHARE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def _sku(name: str, suffix: str = "") -> str:
     base = "".join(w[:3] for w in slugify(name).split("-"))[:12].upper()
     return f"DEMO-{base}{('-' + suffix) if suffix else ''}"
@@ -214,6 +222,7 @@ def demo_products_seed(*, with_images: bool = True) -> int:
             suffix = "-".join(slugify(p).upper()[:3] for p in (size, colour) if p)
             variant = ProductVariant.objects.create(
                 product=product, sku=_sku(name, suffix), size=size, colour=colour, price=Decimal(price),
+                cost_price=_demo_cost(price),
                 weight_grams=500 + 100 * position, length_cm=Decimal("30"), width_cm=Decimal("20"),
                 height_cm=Decimal("10"), position=position,
             )
@@ -304,7 +313,8 @@ def _catalogue_batch_create(module, chunk, *, categories, warehouse) -> int:
         for r in chunk
     ])
     variants = ProductVariant.objects.bulk_create([
-        ProductVariant(product=p, sku=r["sku"], price=r["price"], weight_grams=250 + r["n"] % 2000)
+        ProductVariant(product=p, sku=r["sku"], price=r["price"], cost_price=_demo_cost(r["price"]),
+                       weight_grams=250 + r["n"] % 2000)
         for p, r in zip(products, chunk, strict=True)
     ])
     stock_services.stock_receive_many(

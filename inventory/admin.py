@@ -13,6 +13,7 @@ from core.admin_base import ReadOnlyAdmin
 
 from . import forms, services
 from .models import ApiToken, Stock, StockMovement
+from .selectors import stock_low
 
 RECORD_PERMISSION = "inventory.add_stockmovement"
 
@@ -24,7 +25,8 @@ def _operation(kind, form_class, run, done_message):
 def _sale(form, user):
     d = form.cleaned_data
     return services.stock_sell_in_store(variant=d["variant"], location=d["location"], quantity=d["quantity"],
-                                        user=user, reason=d["reason"], reference=d["reference"])
+                                        user=user, reason=d["reason"], reference=d["reference"],
+                                        unit_price=d.get("unit_price"))
 
 
 def _receipt(form, user):
@@ -64,12 +66,27 @@ OPERATIONS = {
 }
 
 
+class LowStockFilter(admin.SimpleListFilter):
+    """Rows at or under their reorder point (inventory.selectors.stock_low)."""
+
+    title = gettext_lazy("low stock")
+    parameter_name = "low"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("At or under the reorder point"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=stock_low().values("pk"))
+        return queryset
+
+
 @admin.register(Stock)
 class StockAdmin(ReadOnlyAdmin):
     """Stock levels are read here and changed only through the operation forms (inventory.services)."""
 
     list_display = ["sku", "product", "location", "on_hand", "reserved", "available_now", "ledger_link"]
-    list_filter = ["location", "location__kind", "location__ships_online"]
+    list_filter = [LowStockFilter, "location", "location__kind", "location__ships_online"]
     search_fields = ["variant__sku", "variant__product__name"]
     list_select_related = ["variant__product", "location"]
     change_list_template = "admin/inventory/stock/change_list.html"

@@ -3,11 +3,12 @@
 Authentication: ``Authorization: Bearer <key>`` with a key created in the admin (Inventory › API tokens); the
 request acts as the token's staff user, who needs the permission to record stock movements.
 
-- ``POST /api/v1/stock/movements/`` records an in-store sale, a return or a receipt. The ``Idempotency-Key``
-  header is required (a unique string of up to 64 printable ASCII characters, e.g. the till's receipt line id;
-  400 without it): a retried request with the same key and the same body is recorded once and answers 200 with
-  the movement already recorded; the same key with a different body (or from another user) answers 422 and
-  records nothing.
+- ``POST /api/v1/stock/movements/`` records an in-store sale, a return or a receipt (an in-store sale may give
+  ``unit_price``, what the customer paid per unit before taxes: the catalogue price when left out). The
+  ``Idempotency-Key`` header is required (a unique string of up to 64 printable ASCII characters, e.g. the till's
+  receipt line id; 400 without it): a retried request with the same key and the same body is recorded once and
+  answers 200 with the movement already recorded; the same key with a different body (or from another user)
+  answers 422 and records nothing.
 - ``GET /api/v1/stock/<sku>/`` gives the SKU's stock per location and what is available online.
 """
 
@@ -74,6 +75,7 @@ def _movement_json(movement: StockMovement) -> dict:
         "reserved": movement.reserved_after,
         "available": movement.on_hand_after - movement.reserved_after,
         "reference": movement.reference,
+        "unit_price": None if movement.unit_price is None else str(movement.unit_price),
         "recorded_at": movement.created_at.isoformat(),
     }
 
@@ -126,9 +128,11 @@ def movement_create(request):
         return _error(400, _("Some fields are not valid."), fields=form.errors.get_json_data())
     data = form.cleaned_data
     try:
+        price = {"unit_price": data["unit_price"]} if data["kind"] == "in_store_sale" else {}
         movement = RECORDERS[data["kind"]](
             variant=data["sku"], location=data["location"], quantity=data["quantity"], user=request.user,
             reason=data["reason"], reference=data["reference"], idempotency_key=key, request_fingerprint=fingerprint,
+            **price,
         )
     except services.InsufficientStock as error:
         return _error(409, str(error), available=error.shortages.get(data["sku"].pk, 0))

@@ -36,8 +36,16 @@ class StockOperationForm(forms.Form):
         self.fields["location"].queryset = _locations()
 
 
+def _unit_price_field():
+    return forms.DecimalField(
+        label=_("Price per unit (CAD, before taxes)"), max_digits=12, decimal_places=2, min_value=0, required=False,
+        help_text=_("What the customer paid for one unit. Leave empty to record the catalogue price."),
+    )
+
+
 class InStoreSaleForm(StockOperationForm):
     title = _("Record an in-store sale")
+    unit_price = _unit_price_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,3 +103,10 @@ class ApiMovementForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=1_000_000)
     reference = forms.CharField(max_length=64, required=False)
     reason = forms.CharField(max_length=255, required=False)
+    unit_price = _unit_price_field()  # in-store sales only; the catalogue price when not sent
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit_price") is not None and data.get("kind") != "in_store_sale":
+            self.add_error("unit_price", _("A price per unit is recorded with in-store sales only."))
+        return data

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MoneyField
+
 from .locations import StockLocation, StockLocationQuerySet  # noqa: F401 — the locations are models of this app
 
 
@@ -26,6 +28,12 @@ class Stock(models.Model):
     on_hand = models.PositiveIntegerField(_("on hand"), default=0)
     reserved = models.PositiveIntegerField(
         _("reserved"), default=0, help_text=_("Held for online orders not yet shipped.")
+    )
+    # A setting, not a level: the stock dashboard calls a row "low" when what is available falls to it or below.
+    # Issue 18 (reordering) will build on it.
+    reorder_point = models.PositiveIntegerField(
+        _("reorder point"), null=True, blank=True,
+        help_text=_("Reorder when the units available here fall to this number. Leave empty for no alert."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -94,6 +102,11 @@ class StockMovement(models.Model):
     )
     # SHA-256 of who sent the API request and its body: the same key with another request is refused (422).
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True, editable=False)
+    # What the customer paid per unit at the counter: the stores' sales in the dashboards (channels) in money too.
+    unit_price = MoneyField(
+        _("price per unit (CAD)"), null=True, blank=True,
+        help_text=_("In-store sales: what the customer paid per unit, before taxes. Empty on other movements."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

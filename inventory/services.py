@@ -12,6 +12,7 @@ Rules (after Saleor's warehouse management):
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -62,7 +63,7 @@ def _locked_stock(variant: ProductVariant, location: StockLocation) -> Stock:
 
 
 def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, reason="", reference="",
-           transfer_id=None, idempotency_key="", request_fingerprint="") -> StockMovement:
+           transfer_id=None, idempotency_key="", request_fingerprint="", unit_price=None) -> StockMovement:
     """Write one change to a locked stock row and its ledger line. Caller holds the row lock."""
     Stock.objects.filter(pk=stock.pk).update(
         on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
@@ -83,6 +84,7 @@ def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, 
         transfer_id=transfer_id,
         idempotency_key=idempotency_key,
         request_fingerprint=request_fingerprint,
+        unit_price=unit_price,
         created_by=user if user is not None and user.is_authenticated else None,
     )
     return movement
@@ -162,9 +164,13 @@ def stock_receive_many(*, lines, user=None, reason="", reference="") -> int:
 
 @transaction.atomic
 def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, quantity: int, user=None,
-                        reason="", reference="", idempotency_key="", request_fingerprint="") -> StockMovement:
-    """A sale at a store's counter: the units leave the shelf and are no longer sellable online."""
+                        reason="", reference="", idempotency_key="", request_fingerprint="",
+                        unit_price: Decimal | None = None) -> StockMovement:
+    """A sale at a store's counter: the units leave the shelf and are no longer sellable online. `unit_price`, what
+    the customer paid per unit before taxes, is the SKU's catalogue price unless the clerk or the till says."""
     _require_positive(quantity)
+    if unit_price is not None and (not unit_price.is_finite() or unit_price < 0):
+        raise StockError(_("The price per unit cannot be negative."))
     stock = _locked_stock(variant, location)
     if stock.available < quantity:
         raise InsufficientStock(
@@ -176,7 +182,8 @@ def stock_sell_in_store(*, variant: ProductVariant, location: StockLocation, qua
             ) % {"count": stock.available, "sku": variant.sku, "location": location.name},
         )
     movement = _apply(stock, kind=Kind.IN_STORE_SALE, on_hand_delta=-quantity, user=user, reason=reason,
-                      reference=reference, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint)
+                      reference=reference, idempotency_key=idempotency_key, request_fingerprint=request_fingerprint,
+                      unit_price=variant.price if unit_price is None else unit_price)
     _refresh_pages_on_commit([variant.pk])
     return movement
 

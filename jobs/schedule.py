@@ -22,6 +22,7 @@ LABELS = {
     "invoices-remind": gettext_lazy("Invoice reminders"),
     "backorders-fill": gettext_lazy("Fill backorders, tell back-in-stock sign-ups"),
     "customer-scores": gettext_lazy("Customer scores (RFM, tiers, churn)"),
+    "request-metrics-tidy": gettext_lazy("Roll up and delete old request metrics"),
 }
 
 

@@ -40,7 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Translated content fields (name_en / name_fr ...) for what staff write; must come before the admin.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with the shop's site (staff.admin_site): the home's "Today" panel and sections grouped by job.
+    "staff.admin_config.ShopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,13 +73,19 @@ INSTALLED_APPS = [
     "storefront",
     # The periodic jobs: the record of their runs, "Run now" in the admin, and the embedded runner (run_jobs).
     "jobs",
+    # The site itself: requests, latency and errors per page (RequestMetricsMiddleware), task-queue health, /metrics.
+    "monitoring",
     # The ready-made staff groups (created after every migrate) and the throttled admin sign-in.
     "staff",
     # The demo shop: `manage.py seed_demo`.
     "demo",
+    # Managers' dashboards (/dashboards/): read-only, on top of every app.
+    "dashboards",
 ]
 
 MIDDLEWARE = [
+    # First, so that its timing covers every middleware below; counts per page and minute, no query per request.
+    "monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,6 +139,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20, "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The shop's queries are short (pages, orders) or reports over indexed rows. PostgreSQL's JIT spent 120-260 ms
+    # compiling each customers-dashboard query at 100,000 orders before running it in less: off for this database.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds rendered catalogue pages, keyed by versions that every stock movement bumps. Several
@@ -245,6 +256,9 @@ SHOP_JOBS = {
                         "options": {"expires": 590}},
     # RFM scores, tiers and churn flags of every customer (crm.services.scoring), once a night.
     "customer-scores": {"task": "crm.tasks.customer_scores_nightly", "schedule": crontab(hour=2, minute=0)},
+    # Request metrics (monitoring): minutes older than 2 days rolled up into hours, rows older than
+    # SHOP_MONITORING_KEEP_DAYS deleted, once a night.
+    "request-metrics-tidy": {"task": "monitoring.tasks.request_minutes_tidy", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_BEAT_SCHEDULE = {name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in SHOP_JOBS.items()}
 
@@ -346,6 +360,15 @@ SHOP_HOME_PROVINCE = env.str("SHOP_HOME_PROVINCE", default="AB")
 SHOP_PROMISE_NOW = env.str("SHOP_PROMISE_NOW", default="")
 # Returns are accepted this many days after delivery (or shipping, when delivery was not recorded).
 SHOP_RETURN_DAYS = env.int("SHOP_RETURN_DAYS", default=30)
+
+# Site monitoring (monitoring app). Each web process adds its request counts to the database at most this often
+# (0: never on its own, as in the tests); per-minute rows are kept this many days.
+SHOP_MONITORING_FLUSH_SECONDS = env.float("SHOP_MONITORING_FLUSH_SECONDS", default=10)
+SHOP_MONITORING_KEEP_DAYS = env.int("SHOP_MONITORING_KEEP_DAYS", default=90)
+# /metrics (Prometheus) answers only with "Authorization: Bearer <SHOP_METRICS_TOKEN>" or to a client in one of these
+# networks (e.g. 10.0.0.0/8); with neither set it answers 404 to everyone. No default token, on purpose.
+SHOP_METRICS_TOKEN = env.str("SHOP_METRICS_TOKEN", default="")
+SHOP_METRICS_ALLOWED_NETWORKS = env.list("SHOP_METRICS_ALLOWED_NETWORKS", default=[])
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,9 @@ from .settings import BASE_DIR  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
+# Requests are counted in memory but never flushed by a request: a test counting a page's queries sees none of the
+# monitoring's; monitoring's own tests flush explicitly.
+SHOP_MONITORING_FLUSH_SECONDS = 0
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

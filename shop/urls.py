@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("inventory.urls")),
     path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    path("", include("monitoring.urls")),  # /metrics, for Prometheus (token or allowed network only)
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
          name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("help.urls")),
     path("", include("community.urls")),
     path("", include("pages.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

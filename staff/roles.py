@@ -6,10 +6,11 @@ not the groups in the admin, which the next `migrate` puts back. For a local var
 
 Each group, what it works with (view, add, change; "+ delete" where deleting is a normal edit), what it only sees:
 - Store staff: the counter forms (in-store sales, receipts, returns, transfers, count corrections: stock movements).
-  Sees stock levels, movements, locations, products and variants. Not orders.
+  Sees stock levels, movements, locations, products and variants. Not orders. Logs their own hours (timesheets:
+  view and add, their own rows only; staff.admin).
 - Warehouse: the counter forms; shipments (the Ship form, "Mark delivered"); returns (approve, refuse, receive; not
   the refund). Sees orders with their lines and timeline, delivery methods, carriers, capacity, holidays, stock,
-  products. Not invoices or payments.
+  products. Not invoices or payments. Logs their own hours, as Store staff do.
 - Accounts: invoices (record a payment, due date, reminders), payments (refund), refunds, business accounts, returns
   (the refund step). Sees orders with their lines and timeline, credit notes, customer profiles, user accounts (to
   pick a business account's user).
@@ -20,6 +21,7 @@ Each group, what it works with (view, add, change; "+ delete" where deleting is 
 - Managers: every business record of the shop's own apps, models added later included (MANAGER_LIMITS), + delete on
   content and calendars (MANAGER_DELETE). Only sees what the services write (the stock ledger, order lines and
   timeline, consent log, scores, credit notes, the periodic jobs' runs) and user accounts. May run a periodic job now.
+  Everyone's timesheets (+ delete) and the hourly staff costs: no other group holds any permission on those costs.
 
 Nobody but a superuser manages user accounts, groups and permissions, API keys for point-of-sale systems, the raw
 Stripe events or the outbox (its emails hold password-reset and sign-in links).
@@ -54,10 +56,13 @@ _ORDERS_READ = {
     "orders.order": VIEW, "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
 }
 
+# Their own hours: staff.admin shows a member without "change" on time entries only their own rows.
+_OWN_HOURS = {"staff.timeentry": RECORD}
+
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
-    STORE_STAFF: {**_STOCK_AT_THE_COUNTER},
+    STORE_STAFF: {**_STOCK_AT_THE_COUNTER, **_OWN_HOURS},
     WAREHOUSE: {
-        **_STOCK_AT_THE_COUNTER, **_ORDERS_READ,
+        **_STOCK_AT_THE_COUNTER, **_ORDERS_READ, **_OWN_HOURS,
         "orders.deliverymethod": VIEW,
         "shipping.shipment": WORK, "shipping.shipmentline": VIEW, "shipping.carrier": VIEW,
         "shipping.fulfilmentcapacity": VIEW, "shipping.holiday": VIEW,
@@ -106,7 +111,7 @@ MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
 # Deleting is a normal edit only for content, calendars and rows of a form (the rest is deactivated, never deleted).
 MANAGER_DELETE = {
     "catalog.productimage", "crm.interaction", "crm.segment", "crm.perk", "help.faqentry", "pages.page",
-    "pages.newsitem", "pages.storehours", "shipping.holiday", "shipping.rate",
+    "pages.newsitem", "pages.storehours", "shipping.holiday", "shipping.rate", "staff.timeentry",
 }
 # Outside the shop's apps: user accounts may be looked up (picking a business account's user), never changed.
 MANAGER_EXTRA = {"auth.user": VIEW}

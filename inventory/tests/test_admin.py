@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -30,6 +32,19 @@ def test_staff_records_an_in_store_sale_and_the_ledger_says_who(client, counter_
     assert "In-store sale recorded: MUG-1 at Calgary store, on hand now 1 (1 available)." in response.content.decode()
     movement = StockMovement.objects.get(kind=StockMovement.Kind.IN_STORE_SALE)
     assert (movement.on_hand_delta, movement.created_by, movement.reference) == (-2, counter_staff, "TILL-88")
+    assert movement.unit_price == variant.price  # no price typed: the catalogue's
+
+
+def test_a_sale_at_another_price_records_that_price_and_a_negative_one_is_refused(client, counter_staff, variant,
+                                                                                    store):
+    services.stock_receive(variant=variant, location=store, quantity=3)
+
+    refused = record(client, "sale", variant="MUG-1", location=store.pk, quantity=1, unit_price="-1")
+    record(client, "sale", variant="MUG-1", location=store.pk, quantity=1, unit_price="12.50")
+
+    assert "Ensure this value is greater than or equal to 0." in refused.content.decode()
+    assert list(StockMovement.objects.filter(kind=StockMovement.Kind.IN_STORE_SALE).values_list(
+        "unit_price", flat=True)) == [Decimal("12.50")]
 
 
 def test_staff_records_receipt_transfer_and_correction(client, counter_staff, variant, store, warehouse):

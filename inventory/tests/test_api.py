@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -57,6 +58,22 @@ def test_a_till_records_a_sale_that_is_gone_online_at_once(client, till_key, var
     movement = StockMovement.objects.get(kind="in_store_sale")
     assert movement.created_by.username == "till2"
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_sale_records_the_price_the_till_gives_or_else_the_catalogue_price(client, till_key, variant, store):
+    services.stock_receive(variant=variant, location=store, quantity=5)
+
+    given = post(client, sale(unit_price="7.99"), till_key)
+    default = post(client, sale(quantity=2), till_key)
+    refused = post(client, {**sale(unit_price="7.99"), "kind": "return"}, till_key)
+
+    assert (given.status_code, default.status_code, refused.status_code) == (201, 201, 400)
+    assert given.json()["unit_price"] == "7.99"
+    assert default.json()["unit_price"] == str(variant.price)
+    assert "unit_price" in refused.json()["fields"]
+    prices = StockMovement.objects.filter(kind="in_store_sale").order_by("pk").values_list("unit_price", flat=True)
+    assert list(prices) == [Decimal("7.99"), variant.price]
+    assert Stock.objects.get(variant=variant, location=store).on_hand == 2
 
 
 def test_a_retried_request_with_the_same_idempotency_key_is_recorded_once(client, till_key, variant, store):

@@ -97,6 +97,7 @@ NEW_VALUES = {
     "transfer_id": lambda first, second: uuid.uuid4(),
     "idempotency_key": lambda first, second: "till-2",
     "request_fingerprint": lambda first, second: "b" * 64,
+    "unit_price": lambda first, second: 1234,  # cents: a price on a line that had none
     "created_by": lambda first, second: second.created_by_id,
     "created_at": lambda first, second: first.created_at - datetime.timedelta(days=1),
 }

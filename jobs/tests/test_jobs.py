@@ -117,6 +117,8 @@ def test_the_jobs_page_lists_every_scheduled_job_with_its_schedule_and_last_run(
         "Invoice reminders invoices-remind | every day at 9 a.m. | Never | — | — | Run now",
         "Fill backorders, tell back-in-stock sign-ups backorders-fill | every 10 minutes | Never | — | — | Run now",
         "Customer scores (RFM, tiers, churn) customer-scores | every day at 2 a.m. | Never | — | — | Run now",
+        "Roll up and delete old request metrics request-metrics-tidy | every day at 3:30 a.m. | Never | — | — "
+        "| Run now",
     ]
 
 
@@ -235,7 +237,7 @@ def test_celery_beat_sends_every_job_through_the_recording_task(settings, mailou
     assert settings.CELERY_BEAT_SCHEDULE == {
         name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in settings.SHOP_JOBS.items()}
     assert set(settings.SHOP_JOBS) == {"outbox-sweep", "payments-expire", "refunds-send", "invoices-remind",
-                                       "backorders-fill", "customer-scores"}
+                                       "backorders-fill", "customer-scores", "request-metrics-tidy"}
     OutboxEmailFactory(created_at=ago(minutes=5))
 
     entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
@@ -307,7 +309,7 @@ def test_the_jobs_page_reads_a_fixed_number_of_queries_however_many_runs_there_a
             JobRun.objects.create(job=name, trigger=JobRun.Trigger.ADMIN, triggered_by=operator, status="ok",
                                   started_at=ago(minutes=minutes), finished_at=ago(minutes=minutes))
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(PAGE)
 
     assert len(response.context["cl"].result_list) == 15

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from inventory import services as stock_services
 from inventory.locations import StockLocation
-from orders.models import Order, OrderAllocation, OrderEvent, OrderLine
+from orders.models import DeliveryMethod, Order, OrderAllocation, OrderEvent, OrderLine
 from orders.services.status import order_transition
 from outbox.services import email_queue_rendered
 
@@ -105,6 +105,18 @@ def orders_to_prepare() -> list[Order]:
     for order in orders:
         order.to_ship = [row for row in map(_line_to_ship, order.lines.all()) if row.left]
     return orders
+
+
+def orders_to_prepare_count() -> int:
+    """How many orders orders_to_prepare lists, in one COUNT (the admin home's "Orders to prepare")."""
+    return Order.objects.filter(_shippable_status()).count()
+
+
+def pickups_waiting():
+    """Store-pickup orders among the orders to prepare: paid (or on account) and not handed over yet. Until store
+    pickup has a "ready for pickup" step of its own (SPEC S6), that is every pickup order waiting to be prepared or
+    collected. The admin's order list filter "Store pickup: waiting" and the admin home's count read it."""
+    return Order.objects.filter(_shippable_status(), delivery_method__kind=DeliveryMethod.Kind.PICKUP)
 
 
 def order_to_ship(*, order_id: int) -> Order:

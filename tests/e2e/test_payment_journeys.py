@@ -196,7 +196,7 @@ def test_staff_record_a_cheque_in_two_parts_then_refund_part_of_one(page: Page, 
     # Staff find the unpaid invoice.
     desk = new_context().new_page()
     admin_log_in(desk, staff)
-    desk.get_by_role("table", name="Payments").get_by_role("link", name="Invoices").click()
+    desk.get_by_role("table", name="Money").get_by_role("link", name="Invoices").click()
     expect(desk.get_by_role("heading", name="Select invoice to change")).to_be_visible()
     filters = desk.get_by_role("search", name="Filter")
     filters.get_by_role("group").filter(has_text="By payment").get_by_role("link", name="Unpaid").click()

@@ -91,7 +91,7 @@ def test_a_customer_returns_an_item_staff_approve_receive_restock_and_refund_and
     desk = new_context().new_page()
     admin_log_in(desk, staff)
     # The app's caption and its one model are both called "Returns"; the model is the table's row.
-    desk.get_by_role("table", name="Returns").get_by_role("rowheader", name="Returns").get_by_role("link").click()
+    desk.get_by_role("table", name="Selling").get_by_role("rowheader", name="Returns").get_by_role("link").click()
     expect(desk.get_by_role("heading", name="Select return to change")).to_be_visible()
     desk.get_by_role("link", name=order.number, exact=True).click()
     expect(desk.get_by_role("heading", name="Change return")).to_be_visible()

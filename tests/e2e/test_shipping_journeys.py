@@ -239,7 +239,7 @@ def test_staff_ship_an_order_with_a_tracking_number_and_the_customer_gets_the_li
 
     # Staff find the order among the ones to prepare.
     admin_log_in(page, staff)
-    page.get_by_role("table", name="Shipping").get_by_role("link", name="Shipments").click()
+    page.get_by_role("table", name="Warehouse").get_by_role("link", name="Shipments").click()
     page.get_by_role("link", name="Orders to prepare").click()
     expect(page.get_by_role("heading", name="Orders to prepare", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=order.number, exact=True))

@@ -38,7 +38,7 @@ def admin_log_in(page: Page, user) -> None:
 
 def open_stock_operation(page: Page, operation: str) -> None:
     """From the admin home: Inventory › Stock levels, then one of the operation buttons."""
-    page.get_by_role("table", name="Inventory").get_by_role("link", name="Stock levels").click()
+    page.get_by_role("table", name="Warehouse").get_by_role("link", name="Stock levels").click()
     expect(page.get_by_role("heading", name="Select stock level to view")).to_be_visible()
     page.get_by_role("link", name=operation).click()
     expect(page.get_by_role("heading", name=operation)).to_be_visible()
