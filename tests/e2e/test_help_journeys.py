@@ -49,7 +49,7 @@ def test_a_question_nobody_had_answered_becomes_an_faq_answer(page: Page, new_co
     # Staff find it in the inbox, asked twice (the question and the search that missed), and answer it.
     staff_page = new_context().new_page()
     admin_log_in(staff_page, staff)
-    staff_page.get_by_role("link", name="Customer questions").click()
+    staff_page.get_by_role("link", name="Customer questions", exact=True).click()  # not Today's "… to answer"
     row = staff_page.get_by_role("row").filter(has_text=QUESTION)
     expect(row.get_by_role("cell").nth(-2)).to_have_text("2")  # times asked, just before "asked"
     row.get_by_role("link", name=QUESTION).click()
