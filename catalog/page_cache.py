@@ -186,15 +186,22 @@ def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda
                     or (session is not None and session.modified)
                 ):
                     return None
-                # Deflated once here, so each visitor's gzipped copy is bytes joined around their CSRF token.
-                return {"content": response.content, "content_type": response["Content-Type"],
-                        "gzip": gzip_parts(response.content)}
+                return {"content": response.content, "content_type": response["Content-Type"]}
+
+            def keep(value):
+                """Cache the page with its gzip, deflated once here (only when it is stored: with the page cache off,
+                nothing is), so each visitor's gzipped copy is bytes joined around their CSRF token."""
+                if value is None:
+                    return False
+                if not isinstance(caches["default"], DummyCache):  # a dummy cache keeps nothing
+                    value["gzip"] = gzip_parts(value["content"])
+                return True
 
             cached = page_get_or_build(
                 ("whole", get_language(), request.get_full_path(), period()),
                 version_names(*args, **kwargs),
                 build,
-                store=lambda value: value is not None,
+                store=keep,
             )
             if fresh:
                 return fresh[0]

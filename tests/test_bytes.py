@@ -248,3 +248,16 @@ def test_hashed_static_files_are_cached_for_ten_years_and_unhashed_ones_for_a_mi
     assert hashed[0]["Content-Encoding"] == "gzip"  # WhiteNoise's own .gz, made once by collectstatic
     assert unhashed.status_code == 200
     assert unhashed["Cache-Control"] == "max-age=60, public"
+
+
+def test_with_the_page_cache_off_a_page_is_not_deflated_for_a_cache_that_keeps_nothing(full_home, settings,
+                                                                                      monkeypatch):
+    """SHOP_PAGE_CACHE=false renders every visit: the once-per-cached-page gzip would be work thrown away each time."""
+    import catalog.page_cache
+
+    settings.SHOP_PAGE_CACHE = False
+    monkeypatch.setattr(catalog.page_cache, "gzip_parts", None)  # calling it would fail the request
+
+    page = Client().get("/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert page.status_code == 200 and b"Hand-thrown Stoneware" in gzip.decompress(page.content)
