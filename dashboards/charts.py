@@ -39,8 +39,22 @@ class Label:
     text: str
 
 
+class _PlotEdges:
+    """The left and right edges of a chart's plot inside its SVG, from the chart's width."""
+
+    width: int
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
+
+
 @dataclass
-class BarChart:
+class BarChart(_PlotEdges):
     chart_id: str
     title: str
     description: str
@@ -50,14 +64,6 @@ class BarChart:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, series name)
     width: int = WIDTH
     height: int = HEIGHT
-
-    @property
-    def plot_left(self) -> int:
-        return LEFT
-
-    @property
-    def plot_right(self) -> int:
-        return self.width - RIGHT
 
     @property
     def baseline(self) -> int:
@@ -134,7 +140,7 @@ class Mark:
 
 
 @dataclass
-class LineChart:
+class LineChart(_PlotEdges):
     chart_id: str
     title: str
     description: str
@@ -148,14 +154,6 @@ class LineChart:
     width: int = WIDTH
     height: int = HEIGHT + 20  # room for the x axis' title
     kind: str = "line"
-
-    @property
-    def plot_left(self) -> int:
-        return LEFT
-
-    @property
-    def plot_right(self) -> int:
-        return self.width - RIGHT
 
     @property
     def plot_top(self) -> int:
