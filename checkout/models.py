@@ -14,6 +14,8 @@ class Cart(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="cart", on_delete=models.CASCADE
     )
+    # The discount codes the shopper entered, in the order entered (coupons.services checks them at each price).
+    coupon_codes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

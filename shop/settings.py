@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "pages",
     # The purchase (cart, checkout, the order's page) and what a shopper browses (home, category and product pages,
     # search): they compose the apps above, none of which imports them.
+    # Bringing customers back (issue 17): newsletters, coupons and incentives, quotes for custom work, cross-sell.
+    "newsletters",
+    "coupons",
+    "quotes",
+    "recommendations",
     "checkout",
     "storefront",
     # The periodic jobs: the record of their runs, "Run now" in the admin, and the embedded runner (run_jobs).

@@ -51,7 +51,8 @@ APP_SECTIONS = {
     "orders": SELLING, "checkout": SELLING, "catalog": SELLING, "returns": SELLING, "storefront": SELLING,
     "inventory": WAREHOUSE, "shipping": WAREHOUSE, "staff": WAREHOUSE,
     "payments": MONEY,
-    "crm": CUSTOMERS, "accounts": CUSTOMERS,
+    "crm": CUSTOMERS, "accounts": CUSTOMERS, "newsletters": CUSTOMERS, "coupons": CUSTOMERS,
+    "quotes": SELLING, "recommendations": SELLING,
     "pages": CONTENT, "help": CONTENT, "community": CONTENT,
 }
 _POSITION = {label: (index, position) for index, (_slug, _name, labels) in enumerate(SECTIONS)

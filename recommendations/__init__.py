@@ -1,0 +1,1 @@
+"""Cross-sell: products bought together (computed nightly from paid orders), cart suggestions and "for you"."""
