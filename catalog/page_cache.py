@@ -8,12 +8,18 @@ those are still the current values (page and versions come back in one round tri
 A bump changes the current value, so a page rendered before a movement is never served after it. Versions start
 from the clock, never from 1, so a version key that the cache evicted cannot come back with an old value.
 
+Within one catalogue request (whole_page) the versions read are remembered (versions_scope): the page's own read
+brings them with the page, and the data the page is built from (process_memo: category tree, shipping set-up) is
+checked against those values instead of asking the cache again, one round trip per version each time.
+
 The cache is best effort: if it is unreachable, pages are rendered from the database.
 """
 
 import hashlib
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -46,15 +52,41 @@ def _fresh_version() -> int:
     return time.time_ns()
 
 
+# The versions this request has read, by key (None outside a versions_scope): a page is built from data of the
+# versions it is stored under, and reading each version once per request is enough for that.
+_seen: ContextVar[dict[str, int] | None] = ContextVar("page_cache_versions_seen", default=None)
+
+
+@contextmanager
+def versions_scope():
+    """Remember the versions read until the block ends (one request): later reads of the same names are free."""
+    token = _seen.set({})
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
+def _remember(found: dict) -> None:
+    seen = _seen.get()
+    if seen is not None:
+        seen.update((key, value) for key, value in found.items() if key.startswith("v:") and value is not None)
+
+
 def versions_get(names: list[str]) -> list[int]:
-    found = cache.get_many([_vkey(n) for n in names])
+    seen = _seen.get() or {}
+    keys = [_vkey(n) for n in names]
+    missing = [key for key in keys if key not in seen]
+    found = cache.get_many(missing) if missing else {}
+    _remember(found)
     values = []
-    for name in names:
-        value = found.get(_vkey(name))
+    for key in keys:
+        value = seen.get(key, found.get(key))
         if value is None:
             value = _fresh_version()
-            if not cache.add(_vkey(name), value, timeout=None):
-                value = cache.get(_vkey(name), value)
+            if not cache.add(key, value, timeout=None):
+                value = cache.get(key, value)
+            _remember({key: value})
         values.append(value)
     return values
 
@@ -132,12 +164,19 @@ def page_get_or_build(parts, version_names, build, *, store=lambda value: True, 
     (with those versions) if store(value) allows. With SHOP_PAGE_CACHE off, pages are always built (the data they
     are built from, see process_memo, stays cached): every visit costs what a cache miss costs."""
     if page and not settings.SHOP_PAGE_CACHE:
+        if _seen.get() is not None:
+            try:  # in one round trip, the versions the data the page is built from is checked against
+                versions_get(version_names)
+            except Exception:
+                logger.exception("Cache unavailable; reading versions one by one")
         return build()
     key = "page:" + hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=16).hexdigest()
     version_keys = [_vkey(name) for name in version_names]
     try:
-        found = cache.get_many([key, *version_keys])
-        current = [found.get(k) for k in version_keys]
+        seen = _seen.get() or {}
+        found = cache.get_many([key, *(k for k in version_keys if k not in seen)])
+        _remember(found)
+        current = [seen.get(k, found.get(k)) for k in version_keys]
         hit = found.get(key)
         if hit is not None and None not in current and hit[0] == current:
             return hit[1]
@@ -169,6 +208,10 @@ def whole_page(version_names, *, query_ok=lambda query: not query, period=lambda
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            with versions_scope():
+                return serve(request, *args, **kwargs)
+
+        def serve(request, *args, **kwargs):
             personal_cookies = set(request.COOKIES) - {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
             if request.method != "GET" or personal_cookies or not query_ok(request.GET):
                 return view(request, *args, **kwargs)
