@@ -742,16 +742,21 @@ def _other_sections():
         from bench.dashboards import dashboards_report
         dashboards_report(report)
 
+    def newsletters(report):
+        from bench.newsletters import newsletters_report
+        newsletters_report(report)
+
     return [
         ("growth", "4. growth: 5,000 -> 50,000 products, search p95", growth),
         ("crm", "4. 100,000 orders: nightly scores, account pages", crm),
         ("scaleout", "5. two instances share one Postgres and one Redis", scaleout),
         ("sitemetrics", "16. request metrics middleware: CPU per request", site_metrics),
         ("dashboards", "16. dashboards at 100,000 orders: SQL, time", dashboards),
+        ("newsletters", "17. newsletter: 10,000 recipients through SMTP, sends/s, worker memory", newsletters),
     ]
 
 
-SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout", "sitemetrics", "dashboards")
+SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout", "sitemetrics", "dashboards", "newsletters")
 
 
 def main() -> int:

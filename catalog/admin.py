@@ -62,6 +62,7 @@ class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description"]}),
         (_("Where it is sold"), {"fields": ["sold_online", "is_featured", "is_active"]}),
+        (_("Made to order"), {"fields": ["made_to_order", "estimate_from", "estimate_to", "estimate_note"]}),
         (_("Stock"), {"fields": ["stock_by_location"]}),
     ]
 

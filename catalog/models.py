@@ -9,15 +9,17 @@ from decimal import Decimal
 from functools import reduce
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.money import MoneyField
+from core.money import MoneyField, money
 
 
 class Category(models.Model):
@@ -75,6 +77,18 @@ class StoredGeneratedField(models.GeneratedField):
         return []
 
 
+def estimate_phrase(estimate_from, estimate_to, note: str) -> str:
+    """A made-to-order product's price estimate, in the active language: "From $900.00, depending on size and wood"
+    or "$900.00 to $1,400.00, depending on size and wood" (the note is optional)."""
+    if estimate_from is None:
+        return note
+    if estimate_to is not None and estimate_to != estimate_from:
+        price = gettext("%(low)s to %(high)s") % {"low": money(estimate_from), "high": money(estimate_to)}
+    else:
+        price = gettext("From %(price)s") % {"price": money(estimate_from)}
+    return f"{price}, {note}" if note else price
+
+
 # A product a listing may show (the category's being active is checked with the category).
 LISTABLE = Q(is_active=True, sold_online=True)
 
@@ -115,6 +129,20 @@ class Product(models.Model):
     )
     restock_expected_on = models.DateField(_("restock expected on"), null=True, blank=True,
                                            help_text=_("Shown to shoppers and used for promised delivery dates."))
+    # Made to order (custom work): no stock, a price estimate instead of a price, "Ask for a quote" instead of "Add to
+    # cart" (the quotes app). The estimate is "from" an amount, or a range up to `estimate_to`; the note says what the
+    # price depends on ("depending on size and wood", translated).
+    made_to_order = models.BooleanField(
+        _("made to order"), default=False,
+        help_text=_("Custom work: no stock, customers ask for a quote instead of adding it to their cart."),
+    )
+    estimate_from = MoneyField(_("estimate from (CAD)"), null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0.00"))])
+    estimate_to = MoneyField(_("estimate up to (CAD)"), null=True, blank=True,
+                             validators=[MinValueValidator(Decimal("0.00"))],
+                             help_text=_("Optional: gives a range instead of \"from\"."))
+    estimate_note = models.CharField(_("what the price depends on"), max_length=200, blank=True,
+                                     help_text=_("For example: depending on size and wood."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Product search's documents, per site language, kept by the database itself on every write (the admin, the
@@ -178,6 +206,16 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:product_detail", kwargs={"key": (self.slug, self.pk)})
+
+    @property
+    def estimate_text(self) -> str:
+        return estimate_phrase(self.estimate_from, self.estimate_to, self.estimate_note)
+
+    def clean(self):
+        if self.made_to_order and self.estimate_from is None:
+            raise ValidationError({"estimate_from": _("A made-to-order product needs a price estimate.")})
+        if self.estimate_to is not None and (self.estimate_from is None or self.estimate_to < self.estimate_from):
+            raise ValidationError({"estimate_to": _("The upper estimate must be at least the lower one.")})
 
 
 class SearchWord(models.Model):

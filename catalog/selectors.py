@@ -133,7 +133,8 @@ def _listable(queryset, sort: str):
     first_active_sku = _active_skus_of_outer_product().order_by().values("product_id")[:1]
     queryset = queryset.alias(first_active_sku=Subquery(first_active_sku)).filter(
         first_active_sku__isnull=False
-    ).only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on")
+    ).only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on", "made_to_order",
+           "estimate_from", "estimate_to", "estimate_note")
     if sort in ("price", "-price"):
         lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
         queryset = queryset.annotate(min_price=Subquery(lowest))

@@ -13,7 +13,7 @@ class CategoryTranslation(TranslationOptions):
 
 @register(Product)
 class ProductTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "estimate_note")
 
 
 @register(ProductImage)

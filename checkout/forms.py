@@ -30,6 +30,15 @@ class RemoveFromCartForm(forms.Form):
     variant = forms.IntegerField(min_value=1, max_value=BIGINT_MAX, widget=forms.HiddenInput)
 
 
+class CouponForm(forms.Form):
+    code = forms.CharField(label=_("Discount code"), max_length=40, strip=True,
+                           error_messages={"required": _("Please enter a discount code."),
+                                           "max_length": _("That is not one of our discount codes.")},
+                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "autocomplete": "off",
+                                                         "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
+
+
 def delivery_option_label(option, language: str) -> str:
     """"Purolator Ground — $14.80 — arrives by Tuesday, December 1" (handling included in the price shown)."""
     from django.utils import formats, translation

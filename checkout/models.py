@@ -32,6 +32,8 @@ class CartLine(models.Model):
     cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE)
     variant = models.ForeignKey("catalog.ProductVariant", related_name="+", on_delete=models.CASCADE)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # A line put here by accepting a quote (made to order): sold at the quote's unit price, in the quantity quoted.
+    quote = models.ForeignKey("quotes.Quote", null=True, blank=True, related_name="+", on_delete=models.CASCADE)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

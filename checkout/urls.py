@@ -4,7 +4,7 @@ bookmarks and templates stay valid: the cart, checkout and order pages in the "o
 
 from django.urls import path
 
-from . import views
+from . import quote_views, views
 
 app_name = "orders"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("cart/add/", views.cart_add, name="cart_add"),
     path("cart/update/", views.cart_update, name="cart_update"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),
+    path("cart/code/", views.cart_coupon_apply, name="cart_coupon_apply"),
+    path("cart/code/remove/", views.cart_coupon_remove_view, name="cart_coupon_remove"),
+    path("checkout/quote/<str:token>/accept/", quote_views.quote_accept, name="quote_accept"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/review/", views.checkout_review, name="checkout_review"),
     path("checkout/place/", views.checkout_place, name="checkout_place"),

@@ -16,11 +16,11 @@ from accounts.selectors import checkout_initial_for
 from inventory.services import InsufficientStock
 from orders.access import CHANGE_ORDER, order_for_request, order_is_customers, order_may, order_page_url
 from orders.models import DeliveryMethod, Order, Province
-from orders.services.pricing import quote_build
 from orders.services.status import TransitionNotAllowed, order_transition
 from payments.selectors import order_money, payment_methods_for
 from payments.services import PaymentError
 from payments.services.card import card_payment_start, card_sessions_close
+from recommendations.selectors import basket_html
 from shipping.services.promise import promise_context
 from shipping.services.rates import (
     delivery_option_for,
@@ -30,9 +30,10 @@ from shipping.services.rates import (
     unserved_text,
 )
 
-from .forms import AddToCartForm, CartLineForm, CheckoutForm, RemoveFromCartForm
+from .forms import AddToCartForm, CartLineForm, CheckoutForm, CouponForm, RemoveFromCartForm
 from .models import Cart
 from .services import cart as cart_services
+from .services.discounts import cart_coupon_add, cart_coupon_remove, cart_coupons_price, discounted_quote
 from .services.placing import CheckoutDetails, CheckoutError, TotalChanged, delivery_province, order_place
 
 CART_SESSION_KEY = "cart_id"
@@ -109,9 +110,39 @@ def cart_remove(request):
 
 
 def cart_detail(request):
-    rows = cart_services.cart_rows(cart_for_request(request))
+    cart = cart_for_request(request)
+    rows = cart_services.cart_rows(cart)
     subtotal = sum((row.line_total for row in rows), start=Decimal("0"))
-    return render(request, "orders/cart_detail.html", {"rows": rows, "subtotal": subtotal})
+    pricing = cart_coupons_price(cart=cart, rows=rows, user=request.user)
+    return render(request, "orders/cart_detail.html", {
+        "rows": rows, "subtotal": subtotal, "pricing": pricing, "after_discounts": subtotal - pricing.discount,
+        "coupon_form": CouponForm(auto_id="coupon_%s"), "codes": cart.coupon_codes if cart is not None else [],
+        # What goes with the cart's products (cached: no query in the common case).
+        "suggestions": basket_html((row.variant.product_id for row in rows),
+                                   next_url=reverse("orders:cart_detail"))})
+
+
+@require_POST
+def cart_coupon_apply(request):
+    """"Apply" next to the discount code field (a plain form: no JavaScript needed)."""
+    form = CouponForm(request.POST)
+    cart = cart_for_request(request)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+    elif cart is None:
+        messages.error(request, _("Your cart is empty."))
+    else:
+        _say(request, cart_coupon_add(cart=cart, rows=cart_services.cart_rows(cart), code=form.cleaned_data["code"],
+                                      user=request.user))
+    return _back(request, reverse("orders:cart_detail"))
+
+
+@require_POST
+def cart_coupon_remove_view(request):
+    cart = cart_for_request(request)
+    if cart is not None:
+        _say(request, cart_coupon_remove(cart=cart, code=request.POST.get("code", "")))
+    return _back(request, reverse("orders:cart_detail"))
 
 
 def _details_from_session(request) -> CheckoutDetails | None:
@@ -173,9 +204,11 @@ def _review_context(request, cart, details):
                                  postal_code=details.ship_postal_code, rows=rows, context=promise_context())
     if option is None:
         return None
-    quote = quote_build(subtotal=sum((r.line_total for r in rows), start=Decimal("0")),
-                        province=delivery_province(details, delivery), delivery=delivery, shipping=option.price)
+    pricing = cart_coupons_price(cart=cart, rows=rows, user=request.user, email=details.email)
+    quote = discounted_quote(rows=rows, pricing=pricing, province=delivery_province(details, delivery),
+                             delivery=delivery, shipping=option.price)
     return {"rows": rows, "details": details, "delivery": delivery, "quote": quote, "option": option,
+            "pricing": pricing,
             "delivery_label": delivery.label(get_language()),
             "payment_label": Order.PaymentMethod(details.payment_method).label
             if details.payment_method in Order.PaymentMethod.values else ""}

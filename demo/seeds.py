@@ -66,6 +66,9 @@ DEMO_PRODUCTS = [
     ("Cross-Country Ski Wax", "Sports", "15.00", 30, {}, {}),
     ("Wooden Puzzle", "Toys", "28.00", 10, {}, {"featured": True}),
     ("Plush Moose", "Toys", "22.00", 35, {"yeg": 6}, {}),
+    # Made to order (quotes app): no stock, an estimate, "Ask for a quote".
+    ("Harvest Table", "Home", "900.00", 0, {}, {"made_to_order": ("900.00", "1400.00", "depending on size and wood",
+                                                                  "selon la taille et le bois")}),
 ]
 
 # French names staff would type in the admin's French fields.
@@ -87,7 +90,7 @@ FRENCH_NAMES = {
     "Wool Throw Blanket": "Jeté en laine", "Beeswax Candle Set": "Ensemble de bougies en cire d'abeille",
     "Fiddle Tune Collection (CD)": "Airs de violon (CD)", "Harmonica in C": "Harmonica en do",
     "Hockey Stick": "Bâton de hockey", "Cross-Country Ski Wax": "Fart de ski de fond",
-    "Wooden Puzzle": "Casse-tête en bois", "Plush Moose": "Orignal en peluche",
+    "Wooden Puzzle": "Casse-tête en bois", "Plush Moose": "Orignal en peluche", "Harvest Table": "Table de ferme",
 }
 
 LOCATIONS = [
@@ -212,6 +215,7 @@ def demo_products_seed(*, with_images: bool = True) -> int:
                 "allow_backorder": "backorder_days" in options,
                 "restock_expected_on": (timezone.localdate() + timedelta(days=options["backorder_days"])
                                         if "backorder_days" in options else None),
+                **_made_to_order(options.get("made_to_order")),
             },
         )
         if not was_created:
@@ -240,6 +244,15 @@ def demo_products_seed(*, with_images: bool = True) -> int:
         stock_services.stock_receive_many(lines=new_receipts, reason="Demo opening stock", reference="DEMO")
     transaction.on_commit(page_cache.catalog_changed)
     return created
+
+
+def _made_to_order(estimate) -> dict:
+    """A made-to-order product's fields from (from, to, note in English, note in French)."""
+    if not estimate:
+        return {}
+    low, high, note_en, note_fr = estimate
+    return {"made_to_order": True, "estimate_from": Decimal(low), "estimate_to": Decimal(high),
+            "estimate_note_en": note_en, "estimate_note_fr": note_fr}
 
 
 def _without_stock(lines):

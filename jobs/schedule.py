@@ -23,6 +23,10 @@ LABELS = {
     "backorders-fill": gettext_lazy("Fill backorders, tell back-in-stock sign-ups"),
     "customer-scores": gettext_lazy("Customer scores (RFM, tiers, churn)"),
     "request-metrics-tidy": gettext_lazy("Roll up and delete old request metrics"),
+    "cross-sell-pairs": gettext_lazy("Cross-sell: products bought together"),
+    "quotes-expire": gettext_lazy("Expire quotes past their validity date"),
+    "coupons-thank-you": gettext_lazy("Thank-you coupons after first orders"),
+    "newsletters-send": gettext_lazy("Send newsletters (scheduled ones, resume stopped sends)"),
 }
 
 

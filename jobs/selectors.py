@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from celery.schedules import schedule
+from django.db.models import OuterRef, Subquery
 
 from .models import JobRun
 from .schedule import Job, jobs_scheduled
@@ -16,13 +17,13 @@ class JobOverview:
 
 
 def jobs_overview() -> list[JobOverview]:
-    """Each job of settings.SHOP_JOBS with its latest run: one indexed query per job (a handful of jobs, while the
-    runs table keeps weeks of runs)."""
-    return [JobOverview(job=job, last_run=_last_run(job.name)) for job in jobs_scheduled()]
-
-
-def _last_run(name: str) -> JobRun | None:
-    return JobRun.objects.filter(job=name).select_related("triggered_by").order_by("-started_at", "-pk").first()
+    """Each job of settings.SHOP_JOBS with its latest run, in one query whatever the number of jobs (each job's
+    latest run found through the (job, started_at) index, while the runs table keeps weeks of runs)."""
+    jobs = jobs_scheduled()
+    latest = JobRun.objects.filter(job=OuterRef("job")).order_by("-started_at", "-pk").values("pk")[:1]
+    runs = {run.job: run for run in JobRun.objects.filter(job__in=[job.name for job in jobs], pk=Subquery(latest))
+            .select_related("triggered_by")}
+    return [JobOverview(job=job, last_run=runs.get(job.name)) for job in jobs]
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,10 @@ class Order(models.Model):
     subtotal = MoneyField(_("items"))
     shipping = MoneyField(_("shipping"))
     handling = MoneyField(_("handling and packaging"))
-    discount = MoneyField(_("discounts"), default=Decimal("0"))
+    discount = MoneyField(_("discounts"), default=Decimal("0"),
+                          help_text=_("Taken off the items before taxes (the lines' discounts add up to it)."))
+    # The discount codes used, as the invoice names them (their uses, with the amounts: coupons.CouponRedemption).
+    coupon_codes = models.CharField(_("discount codes"), max_length=250, blank=True)
     tax_total = MoneyField(_("taxes"))
     total = MoneyField(_("total"))
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
@@ -213,6 +216,8 @@ class OrderLine(models.Model):
     unit_price = MoneyField(_("unit price"))
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = MoneyField(_("line total"))
+    # The part of the order's discount taken off this line (before taxes): the line sold for line_total - discount.
+    discount = MoneyField(_("discount"), default=Decimal("0"))
     backordered = models.PositiveIntegerField(_("backordered"), default=0,
                                               help_text=_("Units not in stock when ordered, held as stock arrives."))
 
@@ -221,6 +226,8 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
             models.CheckConstraint(condition=Q(backordered__lte=F("quantity")), name="order_line_backorder_within"),
+            models.CheckConstraint(condition=Q(discount__gte=0, discount__lte=F("line_total")),
+                                   name="order_line_discount_within"),
         ]
 
     def __str__(self):

@@ -56,6 +56,13 @@ def email_queue(*, to: str, subject: str, text_body: str, html_body: str = "", l
     return email
 
 
+def emails_queue_many(*, emails: list[dict]) -> list[OutboxEmail]:
+    """Write many pending outbox rows at once in the CURRENT transaction (each dict: the fields of email_queue),
+    without enqueueing a task per row: the caller sends them with email_send after commit (a bulk sender, e.g. a
+    newsletter batch), and the sweep sends whatever it did not."""
+    return OutboxEmail.objects.bulk_create([OutboxEmail(**{"headers": {}, **email}) for email in emails])
+
+
 def email_queue_rendered(*, to: str, template: str, context: dict, language: str, reference: str = "") -> OutboxEmail:
     """email_queue for an email written as three templates: <template>_subject.txt, <template>.txt and
     <template>.html, rendered in the customer's language with the shop's name and address in the context."""

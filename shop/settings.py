@@ -259,11 +259,21 @@ SHOP_JOBS = {
     # Safety net after receipts: waiting backorders take arrived stock, then back-in-stock sign-ups are told.
     "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": _every or 600.0,
                         "options": {"expires": 590}},
+    # Newsletters: start the scheduled ones that are due, resume a send whose worker stopped (killed, restarted).
+    "newsletters-send": {"task": "newsletters.tasks.newsletters_dispatch", "schedule": _every or 60.0,
+                         "options": {"expires": 55}},
+    # A thank-you coupon after a customer's first order (coupons.services.incentives), sent once.
+    "coupons-thank-you": {"task": "coupons.tasks.thank_you_coupons_send", "schedule": _every or 600.0,
+                          "options": {"expires": 590}},
     # RFM scores, tiers and churn flags of every customer (crm.services.scoring), once a night.
     "customer-scores": {"task": "crm.tasks.customer_scores_nightly", "schedule": crontab(hour=2, minute=0)},
+    # Cross-sell: "customers who bought this also bought" from the counted orders (recommendations.services).
+    "cross-sell-pairs": {"task": "recommendations.tasks.product_pairs_nightly", "schedule": crontab(hour=2, minute=30)},
     # Request metrics (monitoring): minutes older than 2 days rolled up into hours, rows older than
     # SHOP_MONITORING_KEEP_DAYS deleted, once a night.
     "request-metrics-tidy": {"task": "monitoring.tasks.request_minutes_tidy", "schedule": crontab(hour=3, minute=30)},
+    # Quotes sent or accepted past their validity date become "expired" (quotes.services.quotes_expire).
+    "quotes-expire": {"task": "quotes.tasks.quotes_expire_daily", "schedule": crontab(hour=0, minute=30)},
 }
 CELERY_BEAT_SCHEDULE = {name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in SHOP_JOBS.items()}
 
@@ -292,7 +302,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "payments:statement"
 LOGOUT_REDIRECT_URL = "catalog:home"
-ACCOUNT_ADAPTER = "crm.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # crm.adapter's + the welcome coupon
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # The sign-up form also asks for the customer's first and last name, so pages and emails greet them by it.
@@ -316,6 +326,10 @@ SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
 # Off: catalogue pages are rendered on every visit (what a cache miss costs; the benchmark's "miss" runs), while the
 # data they are built from (category tree, shipping set-up) stays cached.
 SHOP_PAGE_CACHE = env.bool("SHOP_PAGE_CACHE", default=True)
+# Cross-sell: two products are suggested together once at least this many counted orders hold both; each product
+# keeps its best SHOP_CROSS_SELL_TOP (candidates: out-of-stock ones are skipped when shown).
+SHOP_CROSS_SELL_MIN_SUPPORT = env.int("SHOP_CROSS_SELL_MIN_SUPPORT", default=2)
+SHOP_CROSS_SELL_TOP = env.int("SHOP_CROSS_SELL_TOP", default=12)
 SHOP_THUMBNAIL_SIZES = {"small": 160, "medium": 480, "large": 960}
 SHOP_ORDER_PREFIX = env.str("SHOP_ORDER_PREFIX", default="C-")
 # Links in emails point here (there is no request when Celery renders or sends an email).
@@ -323,6 +337,16 @@ SHOP_ORDER_PREFIX = env.str("SHOP_ORDER_PREFIX", default="C-")
 SHOP_CONTACT_EMAIL = env.str("SHOP_CONTACT_EMAIL", default="")
 SHOP_CONTACT_PHONE = env.str("SHOP_CONTACT_PHONE", default="+1 403-555-0100")
 SHOP_BASE_URL = env.str("SHOP_BASE_URL", default="http://127.0.0.1:8000")
+# The sender's identification in every newsletter (CASL): the business's legal name and a postal address.
+SHOP_LEGAL_NAME = env.str("SHOP_LEGAL_NAME", default="comptoir inc.")
+SHOP_POSTAL_ADDRESS = env.str("SHOP_POSTAL_ADDRESS", default="100 8 Ave SW, Calgary AB  T2P 1B3, Canada")
+# Newsletters: recipients per batch (each batch re-checks consent), how long a batch's claim lasts before another
+# worker may take its rows again, and an optional mailbox for List-Unsubscribe's mailto (only if someone reads it).
+SHOP_NEWSLETTER_BATCH = env.int("SHOP_NEWSLETTER_BATCH", default=100)
+SHOP_NEWSLETTER_LEASE_SECONDS = env.int("SHOP_NEWSLETTER_LEASE_SECONDS", default=600)
+SHOP_NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("SHOP_NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# How long the footer sign-up's confirmation link works.
+SHOP_NEWSLETTER_CONFIRM_DAYS = env.int("SHOP_NEWSLETTER_CONFIRM_DAYS", default=7)
 
 # Card payments (Stripe Checkout). Without a secret key the shop runs and card payment is simply not offered.
 # STRIPE_API_BASE points the official library elsewhere: the project's fake Stripe (payments/fake_stripe.py) in
@@ -365,6 +389,22 @@ SHOP_HOME_PROVINCE = env.str("SHOP_HOME_PROVINCE", default="AB")
 SHOP_PROMISE_NOW = env.str("SHOP_PROMISE_NOW", default="")
 # Returns are accepted this many days after delivery (or shipping, when delivery was not recorded).
 SHOP_RETURN_DAYS = env.int("SHOP_RETURN_DAYS", default=30)
+# Quote requests (quotes app): the largest attachment accepted (PDF, PNG or JPEG), and how long the signed link
+# emailed with a quote works (the quote's own validity date decides whether it can still be accepted).
+SHOP_QUOTE_ATTACHMENT_MAX_BYTES = env.int("SHOP_QUOTE_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+SHOP_QUOTE_LINK_MAX_AGE_DAYS = env.int("SHOP_QUOTE_LINK_MAX_AGE_DAYS", default=365)
+# The coupons the shop sends on its own (coupons.services.incentives): single-use codes reserved for the customer.
+# kind: "percent" (value in %), "fixed" (value in CAD) or "free_shipping"; minimum_order: items' total in CAD.
+SHOP_THANK_YOU_AFTER_HOURS = env.float("SHOP_THANK_YOU_AFTER_HOURS", default=1)
+SHOP_INCENTIVES = {
+    "welcome": {"kind": "percent", "value": env.str("SHOP_WELCOME_PERCENT", default="10"), "minimum_order": "0",
+                "valid_days": env.int("SHOP_WELCOME_DAYS", default=30)},
+    "thank_you": {"kind": "fixed", "value": env.str("SHOP_THANK_YOU_AMOUNT", default="10.00"),
+                  "minimum_order": env.str("SHOP_THANK_YOU_MINIMUM", default="50.00"),
+                  "valid_days": env.int("SHOP_THANK_YOU_DAYS", default=60)},
+    "win_back": {"kind": "percent", "value": env.str("SHOP_WIN_BACK_PERCENT", default="15"), "minimum_order": "0",
+                 "valid_days": env.int("SHOP_WIN_BACK_DAYS", default=30)},
+}
 
 # Site monitoring (monitoring app). Each web process adds its request counts to the database at most this often
 # (0: never on its own, as in the tests); per-minute rows are kept this many days.

@@ -28,10 +28,12 @@ urlpatterns += i18n_patterns(
     path("", include("shipping.urls")),
     path("", include("returns.urls")),
     path("", include("crm.urls")),
+    path("", include("newsletters.urls")),
     path("", include("accounts.urls")),
     path("", include("help.urls")),
     path("", include("community.urls")),
     path("", include("pages.urls")),
+    path("", include("quotes.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
@@ -39,7 +41,9 @@ urlpatterns += i18n_patterns(
 if settings.SHOP_SERVE_MEDIA:
     # The embedded setup has no separate web server for uploaded pictures; production serves MEDIA_ROOT itself.
     prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    # Except quote requests' attachments (MEDIA_ROOT/quotes/), handed out only by quotes.views to staff and the
+    # requester: a production web server must refuse /media/quotes/ too.
+    urlpatterns.append(re_path(rf"^{prefix}(?!quotes/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 admin.site.site_header = admin.site.site_title = "comptoir"
 # The admin's sign-in is throttled like the shop's (ACCOUNT_RATE_LIMITS["login_failed"]).

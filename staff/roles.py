@@ -6,6 +6,7 @@ not the groups in the admin, which the next `migrate` puts back. For a local var
 
 Each group, what it works with (view, add, change; "+ delete" where deleting is a normal edit), what it only sees:
 - Store staff: the counter forms (in-store sales, receipts, returns, transfers, count corrections: stock movements).
+  Answers quote requests for made-to-order products (view, change: price, send, decline).
   Sees stock levels, movements, locations, products and variants. Not orders. Logs their own hours (timesheets:
   view and add, their own rows only; staff.admin).
 - Warehouse: the counter forms; shipments (the Ship form, "Mark delivered"); returns (approve, refuse, receive; not
@@ -60,7 +61,8 @@ _ORDERS_READ = {
 _OWN_HOURS = {"staff.timeentry": RECORD}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
-    STORE_STAFF: {**_STOCK_AT_THE_COUNTER, **_OWN_HOURS},
+    # Store staff sell: they answer quote requests for made-to-order work (price, lead time, validity).
+    STORE_STAFF: {**_STOCK_AT_THE_COUNTER, **_OWN_HOURS, "quotes.quote": EDIT},
     WAREHOUSE: {
         **_STOCK_AT_THE_COUNTER, **_ORDERS_READ, **_OWN_HOURS,
         "orders.deliverymethod": VIEW,
@@ -82,6 +84,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "help.topic": WORK, "help.faqentry": FULL, "help.customerquestion": EDIT, "help.searchmiss": VIEW,
         "pages.page": FULL, "pages.newsitem": FULL,
         "catalog.category": VIEW, "catalog.product": VIEW,
+        # discount codes (deactivated, never deleted: their uses point at them); "add" on incentives approves a
+        # "we miss you" coupon for the customers the churn alert flags (coupons.admin)
+        "coupons.coupon": WORK, "coupons.couponredemption": VIEW, "coupons.incentive": RECORD,
+        "coupons.winbackcandidate": VIEW,
+        # newsletters (blocks + delete while drafts); who received one and the footer's sign-ups: only seen
+        "newsletters.newsletter": FULL, "newsletters.newsletterblock": FULL,
+        "newsletters.newsletterdelivery": VIEW, "newsletters.signup": VIEW,
     },
     CATALOGUE_MANAGERS: {
         "catalog.category": WORK, "catalog.product": WORK, "catalog.productvariant": WORK,
@@ -101,17 +110,22 @@ MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
     "orders.orderallocation": VIEW, "checkout.cart": VIEW, "checkout.cartline": VIEW,
     "payments.creditnote": VIEW, "crm.consentevent": VIEW, "crm.customerscore": VIEW, "help.searchmiss": VIEW,
     "shipping.shipmentline": VIEW, "shipping.backinstockrequest": VIEW, "returns.returnline": VIEW,
+    "coupons.couponredemption": VIEW, "coupons.incentive": RECORD, "coupons.winbackcandidate": VIEW,
     # written by customers or by checkout and the payment services: worked on, never made up in the admin
     "orders.order": EDIT, "payments.invoice": EDIT, "payments.payment": EDIT, "community.review": EDIT,
     "community.productquestion": EDIT, "help.customerquestion": EDIT, "accounts.profile": EDIT,
     "accounts.address": EDIT, "shipping.fulfilmentcapacity": EDIT,
+    "quotes.quote": EDIT,  # customers' requests, answered through the services
     # the record of the periodic jobs' runs: written by the runs themselves (Managers may start one: MANAGER_SPECIAL)
     "jobs.jobrun": VIEW,
+    # a newsletter's recipients and the footer's sign-ups: written by the services (the consent proof)
+    "newsletters.newsletterdelivery": VIEW, "newsletters.signup": VIEW,
 }
 # Deleting is a normal edit only for content, calendars and rows of a form (the rest is deactivated, never deleted).
 MANAGER_DELETE = {
     "catalog.productimage", "crm.interaction", "crm.segment", "crm.perk", "help.faqentry", "pages.page",
     "pages.newsitem", "pages.storehours", "shipping.holiday", "shipping.rate", "staff.timeentry",
+    "newsletters.newsletter", "newsletters.newsletterblock",
 }
 # Outside the shop's apps: user accounts may be looked up (picking a business account's user), never changed.
 MANAGER_EXTRA = {"auth.user": VIEW}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog import page_cache
 from catalog.converters import slug_pk_url
-from catalog.models import Product, ProductImage, ProductVariant
+from catalog.models import Product, ProductImage, ProductVariant, estimate_phrase
 from catalog.selectors import CategoryTree, active_variants, listable_products, restock_expected, restock_phrase
 from community.selectors import published_questions_sql, rating_from_sum, rating_sql
 from core.money import amount_from_cents
@@ -38,9 +38,18 @@ class ProductCard:
     restock_on: datetime.date | None = None
     rating_average: Decimal | None = None  # of the approved reviews, to one decimal; None without any
     rating_count: int = 0
+    # Made to order: a price estimate and "Ask for a quote" instead of a price and "Add to cart".
+    made_to_order: bool = False
+    estimate_from: Decimal | None = None
+    estimate_to: Decimal | None = None
+    estimate_note: str = ""
 
     def get_absolute_url(self):
         return slug_pk_url("catalog:product_detail", self.slug, self.id)
+
+    @property
+    def estimate_text(self) -> str:
+        return estimate_phrase(self.estimate_from, self.estimate_to, self.estimate_note)
 
     @cached_property
     def availability(self) -> Availability:
@@ -89,6 +98,8 @@ def product_cards(products) -> list[ProductCard]:
             online_available=free, variant_count=count, default_variant_id=first_id,
             backorderable=p.allow_backorder, restock_on=restock_expected(p) if p.allow_backorder else None,
             rating_average=rating.average, rating_count=rating.count,
+            made_to_order=p.made_to_order, estimate_from=p.estimate_from, estimate_to=p.estimate_to,
+            estimate_note=p.estimate_note or "",
         ))
     return cards
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalog import page_cache
 from catalog import selectors as catalog_selectors
 from pages.selectors import site_map_pages
+from recommendations import selectors as recommendations
 from shipping.services.promise import promise_period
 from shipping.services.table import SHIPPING
 
@@ -57,7 +58,10 @@ def home(request):
     page = page_cache.page_get_or_build(
         ("home", get_language()), [page_cache.CATALOG, page_cache.STOCK_ALL], build
     )
-    return render(request, "catalog/page.html", {"page": page})
+    # A signed-in customer's "For you", from what they bought: one more cache read (their own fragment).
+    after = (recommendations.for_you_html(user_id=request.user.pk, next_url=reverse("catalog:home"))
+             if request.user.is_authenticated else "")
+    return render(request, "catalog/page.html", {"page": page, "after_main": after})
 
 
 @page_cache.whole_page(lambda key: [page_cache.CATALOG, page_cache.category_key(key[1])],
@@ -120,8 +124,9 @@ def sort_choices():
 
 
 def _product_versions(product_id: int) -> list[str]:
-    """A product page shows the catalogue, its stock and a delivery promise priced from the shipping set-up."""
-    return [page_cache.CATALOG, page_cache.product_key(product_id), SHIPPING]
+    """A product page shows the catalogue, its stock, a delivery promise priced from the shipping set-up and what
+    customers also bought (last night's pairs)."""
+    return [page_cache.CATALOG, page_cache.product_key(product_id), SHIPPING, recommendations.CROSSSELL]
 
 
 @page_cache.whole_page(lambda key: _product_versions(key[1]), period=promise_period)
@@ -141,6 +146,7 @@ def product_detail(request, key):
             "single": variants[0] if len(variants) == 1 else None,
             "breadcrumbs": tree.ancestors(product.category_id),
             "images": product.ordered_images,
+            "also_bought": recommendations.also_bought_html(pk, next_url=product.get_absolute_url()),
         }
         return {
             "title": product.name,

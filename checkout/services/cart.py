@@ -1,7 +1,11 @@
 """The cart: every change checks live stock and says plainly what happened. Prices always come from the database.
 
 Products that allow backorders are not held to the stock: the cart takes any quantity and says how many units
-ship now and how many ship later, when the next delivery arrives."""
+ship now and how many ship later, when the next delivery arrives.
+
+Made-to-order products are never added directly: a line of one comes only from accepting a quote
+(cart_quote_accept), at the quote's unit price and in the quantity quoted, which the cart does not change (remove
+the line and ask for a new quote instead). They have no stock: nothing to clamp, nothing reserved."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,6 +14,7 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +22,7 @@ from catalog import page_cache
 from catalog.models import Product, ProductVariant
 from catalog.selectors import restock_expected, restock_phrase
 from inventory.selectors import availability_by_variant
+from quotes.services import QuoteError, quote_accept
 
 from ..models import Cart, CartLine
 
@@ -35,6 +41,11 @@ class CartRow:
     variant: ProductVariant
     quantity: int
     available: int
+    quote: object = None  # quotes.Quote of a line put here by accepting a quote
+
+    @property
+    def made_to_order(self) -> bool:
+        return self.variant.product.made_to_order
 
     @property
     def name(self) -> str:
@@ -47,11 +58,11 @@ class CartRow:
 
     @property
     def unit_price(self) -> Decimal:
-        return self.variant.price
+        return self.quote.unit_price if self.quote is not None else self.variant.price
 
     @property
     def line_total(self) -> Decimal:
-        return self.variant.price * self.quantity
+        return self.unit_price * self.quantity
 
     @property
     def backorderable(self) -> bool:
@@ -60,6 +71,8 @@ class CartRow:
     @property
     def ships_now(self) -> int:
         """Units in stock today; the rest of a backorderable line ships later."""
+        if self.made_to_order:
+            return self.quantity
         return min(self.quantity, max(self.available, 0)) if self.backorderable else self.quantity
 
     @property
@@ -167,6 +180,8 @@ def cart_add(*, cart: Cart, variant_id, quantity: int) -> CartChange:
     variant = _sellable_variant(variant_id)
     if variant is None:
         return CartChange(0, _("That product is not sold online."), "error")
+    if variant.product.made_to_order:
+        return _made_to_order_refused(variant)
     current = CartLine.objects.filter(cart=cart, variant=variant).values_list("quantity", flat=True).first() or 0
     return _set(cart, variant, current + quantity)
 
@@ -180,7 +195,38 @@ def cart_set_quantity(*, cart: Cart, variant_id, quantity: int) -> CartChange:
         CartLine.objects.filter(cart=cart, variant_id=_as_int(variant_id)).delete()
         cart_changed(cart)
         return CartChange(0, _("That product is no longer sold online; it was removed from your cart."), "error")
+    line = CartLine.objects.filter(cart=cart, variant=variant).only("quantity", "quote_id").first()
+    if line is not None and line.quote_id is not None:
+        return CartChange(line.quantity, _("%(name)s: the quantity of a quoted item is the one quoted. To change "
+                                           "it, remove it and ask us for a new quote.") % {"name": _name(variant)},
+                          "warning")
+    if variant.product.made_to_order:
+        return _made_to_order_refused(variant)
     return _set(cart, variant, quantity)
+
+
+def _made_to_order_refused(variant: ProductVariant) -> CartChange:
+    return CartChange(0, _("%(name)s is made to order: ask us for a quote on its page.") % {"name": _name(variant)},
+                      "error")
+
+
+@transaction.atomic
+def cart_quote_accept(*, cart: Cart, quote_id: int, user=None) -> CartChange:
+    """The customer accepts a quote (from its signed link): the quote is accepted (once, while valid) and its line
+    put into this cart at the quoted price and quantity, both or neither. Raises quotes.services.QuoteError."""
+    # The cart first, then the quote: the order order_place locks them in.
+    Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    quote = quote_accept(quote_id=quote_id, user=user)
+    existing = CartLine.objects.filter(cart=cart, variant_id=quote.variant_id).first()
+    if existing is not None and existing.quote_id not in (None, quote.pk):
+        raise QuoteError(_("Your cart already holds another quote for this product. Please order or remove it "
+                           "first."))
+    CartLine.objects.update_or_create(cart=cart, variant_id=quote.variant_id,
+                                      defaults={"quantity": quote.quantity, "quote": quote})
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    cart_changed(cart)
+    return CartChange(quote.quantity, _("Quote %(ref)s accepted: %(name)s is in your cart at the quoted price.") % {
+        "ref": quote.reference, "name": _name(quote.variant)}, "success")
 
 
 BIGINT_MAX = 2**63 - 1  # the largest id a database column holds (SQLite raises OverflowError beyond it)
@@ -209,8 +255,12 @@ def cart_merge(*, source: Cart, into: Cart) -> None:
     """A guest signs in: what they put in the cart as a guest joins their saved cart (quantities add up)."""
     for line in source.lines.select_related("variant"):
         target, created = CartLine.objects.get_or_create(cart=into, variant=line.variant,
-                                                         defaults={"quantity": line.quantity})
-        if not created:
+                                                         defaults={"quantity": line.quantity, "quote": line.quote})
+        if created or target.quote_id is not None:  # a quoted line keeps its quantity (and its quote)
+            continue
+        if line.quote_id is not None:  # the guest's accepted quote replaces a plain line of the same SKU
+            CartLine.objects.filter(pk=target.pk).update(quantity=line.quantity, quote_id=line.quote_id)
+        else:
             CartLine.objects.filter(pk=target.pk).update(quantity=F("quantity") + line.quantity)
     source.delete()
     cart_changed(into)
@@ -220,9 +270,9 @@ def cart_rows(cart: Cart | None) -> list[CartRow]:
     """The cart's lines with today's prices and availability, in two queries."""
     if cart is None:
         return []
-    lines = list(cart.lines.select_related("variant__product").order_by("added_at", "pk"))
+    lines = list(cart.lines.select_related("variant__product", "quote").order_by("added_at", "pk"))
     available = availability_by_variant([line.variant_id for line in lines])
-    return [CartRow(line.variant, line.quantity, available[line.variant_id].online) for line in lines]
+    return [CartRow(line.variant, line.quantity, available[line.variant_id].online, line.quote) for line in lines]
 
 
 def cart_summary(cart_id: int | None, *, user=None) -> tuple[int, Decimal]:
@@ -231,7 +281,7 @@ def cart_summary(cart_id: int | None, *, user=None) -> tuple[int, Decimal]:
         return 0, Decimal("0.00")
     lines = CartLine.objects.filter(cart__user=user) if user is not None else CartLine.objects.filter(cart_id=cart_id)
     totals = lines.aggregate(
-        count=Sum("quantity"), total=Sum(F("quantity") * F("variant__price"))
+        count=Sum("quantity"), total=Sum(F("quantity") * Coalesce("quote__unit_price", "variant__price"))
     )
     return totals["count"] or 0, totals["total"] or Decimal("0.00")
 
@@ -240,7 +290,7 @@ def cart_clamp_to_stock(*, cart: Cart) -> list[str]:
     """After a sell-out at checkout: bring every line down to what can still be sold; say what changed."""
     said = []
     for row in cart_rows(cart):
-        if row.quantity > row.available and not row.backorderable:
+        if row.quantity > row.available and not row.backorderable and not row.made_to_order:
             said.append(_set(cart, row.variant, row.quantity).message)
     return said
 

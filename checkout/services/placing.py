@@ -9,26 +9,30 @@ units are reserved and the transaction commits at once. Sending the email happen
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coupons.services.redemption import coupons_redeem
 from crm.services.consent import consent_imply
 from crm.services.contacts import Address, contact_for_email
 from orders.models import DeliveryMethod, Order, OrderEvent, OrderLine, OrderTaxLine
-from orders.services.pricing import quote_build
 from orders.services.reserve import order_stock_reserve
 from outbox.services import email_queue_rendered
 from payments import gateway
 from payments.models import CreditAccount
 from payments.services.invoices import CreditLimitExceeded, account_credit_check, invoice_issue
+from quotes.services import QuoteError, quotes_check_orderable, quotes_mark_ordered
+from recommendations.services import customer_purchases_changed
 from shipping.services.promise import promise_context
 from shipping.services.rates import delivery_option_for
 from shipping.services.table import shipping_table
 
 from ..models import Cart
 from .cart import cart_changed, cart_rows
+from .discounts import cart_coupons_price, discounted_quote
 
 
 class CheckoutError(ValueError):
@@ -73,6 +77,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         rows = cart_rows(cart)
         if not rows:
             raise CheckoutError(_("Your cart is empty."))
+        quotes = _quotes_check(rows)
         delivery = shipping_table().active_method(details.delivery_method_id)
         if delivery is None:
             raise CheckoutError(_("Please choose a delivery method."))
@@ -82,13 +87,15 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         if option is None:
             raise CheckoutError(_("%(method)s does not deliver this order to that address. Please choose another "
                                   "delivery option.") % {"method": delivery.label(language)})
-        quote = quote_build(
-            subtotal=sum((row.line_total for row in rows), start=Decimal("0")),
-            province=delivery_province(details, delivery),
-            delivery=delivery,
-            shipping=option.price,
-        )
+        # The cart's discount codes, their coupon rows locked and their uses counted under the lock (no query
+        # without codes): a code's last use goes to one order only.
+        pricing = cart_coupons_price(cart=cart, rows=rows, user=user, email=details.email, lock=True)
+        quote = discounted_quote(rows=rows, pricing=pricing, province=delivery_province(details, delivery),
+                                 delivery=delivery, shipping=option.price)
         if expected_total is not None and quote.total != expected_total:
+            if pricing.refused:  # a code that applied at review no longer does (used up, expired ...): say which
+                raise TotalChanged(" ".join([*(r.message for r in pricing.refused),
+                                             _("Please check the new total.")]))
             raise TotalChanged(_("Prices or stock changed since you looked. Please check the new total."))
         account = _payment_method_check(details=details, user=user, total=quote.total)
         order = Order.objects.create(
@@ -112,6 +119,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
             shipping=quote.shipping,
             handling=quote.handling,
             discount=quote.discount,
+            coupon_codes=pricing.codes[:250],
             tax_total=quote.tax_total,
             total=quote.total,
         )
@@ -119,9 +127,11 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         order.save(update_fields=["number"])
         lines = OrderLine.objects.bulk_create([
             OrderLine(order=order, variant=row.variant, sku=row.sku, name=row.name, unit_price=row.unit_price,
-                      quantity=row.quantity, line_total=row.line_total)
+                      quantity=row.quantity, line_total=row.line_total,
+                      discount=pricing.line_discounts.get(row.variant.pk, Decimal("0")))
             for row in rows
         ])
+        coupons_redeem(pricing=pricing, order=order, user=user)
         tax_lines = OrderTaxLine.objects.bulk_create([
             OrderTaxLine(order=order, name=t.name, rate=t.rate, base=t.base, amount=t.amount) for t in quote.taxes
         ])
@@ -129,12 +139,34 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         OrderEvent.objects.create(order=order, status=Order.Status.RECEIVED, created_by=order.user)
         _customer_record(order, typed_province=details.ship_province)
         cart.lines.all().delete()
+        if cart.coupon_codes:
+            Cart.objects.filter(pk=cart.pk).update(coupon_codes=[])
         cart_changed(cart)
+        if order.user_id is not None:  # their "For you" is built again with this order's products
+            transaction.on_commit(partial(customer_purchases_changed, user_id=order.user_id), robust=True)
         _acknowledgement_queue(order, lines=lines, tax_lines=tax_lines)
-        # Last, so the stock rows stay locked only from here to the commit.
+        quotes_mark_ordered(quotes=quotes, order=order)
+        # Last, so the stock rows stay locked only from here to the commit. Made-to-order lines reserve nothing.
         order_stock_reserve(order=order, lines=lines,
-                            backorderable=frozenset(row.variant.pk for row in rows if row.backorderable))
+                            backorderable=frozenset(row.variant.pk for row in rows if row.backorderable),
+                            made_to_order=frozenset(row.variant.pk for row in rows if row.made_to_order))
     return order
+
+
+def _quotes_check(rows) -> list:
+    """The accepted quotes of the cart's quoted lines, locked (after the cart): each still valid and ordered in the
+    quantity quoted. A made-to-order product without a quote cannot be ordered."""
+    for row in rows:
+        if row.made_to_order and row.quote is None:
+            raise CheckoutError(_("%(name)s is made to order: please remove it from your cart and ask us for a "
+                                  "quote.") % {"name": row.name})
+    quantities = {row.quote.pk: row.quantity for row in rows if row.quote is not None}
+    if not quantities:
+        return []
+    try:
+        return quotes_check_orderable(quantities=quantities)
+    except QuoteError as error:
+        raise CheckoutError(str(error)) from error
 
 
 def _payment_method_check(*, details: CheckoutDetails, user, total: Decimal):

@@ -105,7 +105,8 @@ def test_placing_an_order_locks_the_cart_before_reading_its_lines(canada, mug):
     statements = [query["sql"] for query in captured.captured_queries
                   if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
     assert statements[0] == (  # the cart, by id and owner (a guest's: no user), is the first thing read
-        'SELECT "orders_cart"."id", "orders_cart"."user_id", "orders_cart"."created_at", "orders_cart"."updated_at" '
+        'SELECT "orders_cart"."id", "orders_cart"."user_id", "orders_cart"."coupon_codes", "orders_cart"."created_at", '
+        '"orders_cart"."updated_at" '
         f'FROM "orders_cart" WHERE ("orders_cart"."id" = {cart.pk} AND "orders_cart"."user_id" IS NULL) '
         'ORDER BY "orders_cart"."id" ASC LIMIT 1 FOR UPDATE'
     )

@@ -34,7 +34,7 @@ def test_a_migrated_database_has_the_six_groups_holding_exactly_their_definition
     assert held("Store staff") == {
         "inventory.view_stock", "inventory.add_stockmovement", "inventory.view_stockmovement",
         "inventory.view_stocklocation", "catalog.view_product", "catalog.view_productvariant",
-        "staff.view_timeentry", "staff.add_timeentry"}
+        "staff.view_timeentry", "staff.add_timeentry", "quotes.view_quote", "quotes.change_quote"}
 
 
 def test_migrate_puts_back_a_deleted_group_and_an_edited_one():

@@ -21,7 +21,7 @@ def messages(page: Page):
 def customer_log_in(page: Page, user) -> None:
     """Sign in on the shop's sign-in page (by email) and land on the account statement."""
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
+    page.get_by_role("main").get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
@@ -41,7 +41,7 @@ STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in
 
 def fill_calgary_checkout(page: Page, *, email: str, name: str, payment: str = "Cheque") -> None:
     """The checkout form for a Calgary address, flat-rate delivery and the given way to pay."""
-    page.get_by_label("Email").fill(email)
+    page.get_by_role("main").get_by_label("Email").fill(email)
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Street address").fill("100 8 Ave SW")
     page.get_by_label("City").fill("Calgary")

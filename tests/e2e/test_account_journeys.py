@@ -67,7 +67,7 @@ def test_a_shopper_registers_verifies_orders_and_sees_history_and_statement(page
     expect(page.get_by_role("heading", name="Create your account", level=1)).to_be_visible()
     page.get_by_label("First name").fill("Noa")
     page.get_by_label("Last name").fill("Gagnon")
-    page.get_by_label("Email").fill(NEW_EMAIL)
+    page.get_by_role("main").get_by_label("Email").fill(NEW_EMAIL)
     page.get_by_label(re.compile(r"^Password\W*$")).fill(NEW_PASSWORD)  # not "Password (again)"
     page.get_by_label("Password (again)").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account").click()
@@ -85,7 +85,7 @@ def test_a_shopper_registers_verifies_orders_and_sees_history_and_statement(page
 
     # Sign in; the header greets her by the first name she gave.
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(NEW_EMAIL)
+    page.get_by_role("main").get_by_label("Email").fill(NEW_EMAIL)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Account statement", level=1)).to_be_visible()
@@ -167,7 +167,7 @@ def test_erasure_anonymises_the_customer_while_the_order_totals_stay(page: Page,
 
     # She can no longer sign in.
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_role("main").get_by_label("Email").fill("ana@example.com")
     page.get_by_label("Password").fill(CUSTOMER_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_text("The email address and/or password you specified are not correct.")).to_be_visible()

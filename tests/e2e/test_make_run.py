@@ -119,7 +119,7 @@ def test_make_run_expires_an_unpaid_card_order_on_its_own_and_the_stock_comes_ba
 
     cart_button(page).click()
     page.get_by_role("link", name="Check out").click()
-    page.get_by_label("Email").fill("nadia@example.com")
+    page.get_by_role("main").get_by_label("Email").fill("nadia@example.com")
     page.get_by_label("Full name").fill("Nadia Roy")
     page.get_by_label("Street address").fill("100 8 Ave SW")
     page.get_by_label("City").fill("Calgary")
