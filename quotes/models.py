@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -23,9 +24,13 @@ MAX_QUANTITY = 999
 
 
 def attachment_path(instance, filename):
-    """quotes/<random>/<name>: a name nobody can guess (MEDIA_URL does not serve quotes/, see shop/urls.py; the
-    file is only handed out by quotes.views to staff and the requester)."""
+    """quotes/<random>/<name>, in the private storage (settings.PRIVATE_MEDIA_ROOT, no URL): the file is only handed
+    out by quotes.views, to staff and the requester."""
     return f"quotes/{uuid.uuid4().hex}/{filename}"
+
+
+def private_storage():
+    return storages["private"]
 
 
 class Quote(models.Model):
@@ -53,7 +58,8 @@ class Quote(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"),
                                            validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
     wanted_on = models.DateField(_("wanted by"), null=True, blank=True)
-    attachment = models.FileField(_("attachment"), upload_to=attachment_path, max_length=255, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=attachment_path, storage=private_storage, max_length=255,
+                                  blank=True)
     attachment_name = models.CharField(_("attachment's name"), max_length=255, blank=True)
     attachment_type = models.CharField(_("attachment's type"), max_length=40, blank=True)
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import formats, timezone, translation
@@ -22,7 +21,7 @@ from crm.services.interactions import interaction_record
 from outbox.services import email_queue_rendered
 
 from . import links
-from .models import Quote, attachment_path
+from .models import Quote, attachment_path, private_storage
 
 S = Quote.Status
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
@@ -84,7 +83,7 @@ def quote_request(*, product, variant, name: str, email: str, phone: str, specif
     stored = ""
     if attachment is not None:
         safe = f"request.{Attachment.EXTENSIONS[attachment.kind]}"
-        stored = default_storage.save(attachment_path(None, safe), attachment.file)
+        stored = private_storage().save(attachment_path(None, safe), attachment.file)
     try:
         with transaction.atomic():
             signed_in = user is not None and user.is_authenticated
@@ -109,7 +108,7 @@ def quote_request(*, product, variant, name: str, email: str, phone: str, specif
             )
     except Exception:
         if stored:
-            default_storage.delete(stored)
+            private_storage().delete(stored)
         raise
     return quote
 

@@ -19,6 +19,9 @@ CELERY_BROKER_URL = ""
 SHOP_MONITORING_FLUSH_SECONDS = 0
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"
+STORAGES = {**STORAGES, "private": {**STORAGES["private"],  # noqa: F405
+                                   "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: a real `celery worker` process and the live server's threads open the same database.

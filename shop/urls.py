@@ -41,9 +41,7 @@ urlpatterns += i18n_patterns(
 if settings.SHOP_SERVE_MEDIA:
     # The embedded setup has no separate web server for uploaded pictures; production serves MEDIA_ROOT itself.
     prefix = settings.MEDIA_URL.lstrip("/")
-    # Except quote requests' attachments (MEDIA_ROOT/quotes/), handed out only by quotes.views to staff and the
-    # requester: a production web server must refuse /media/quotes/ too.
-    urlpatterns.append(re_path(rf"^{prefix}(?!quotes/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 admin.site.site_header = admin.site.site_title = "comptoir"
 # The admin's sign-in is throttled like the shop's (ACCOUNT_RATE_LIMITS["login_failed"]).

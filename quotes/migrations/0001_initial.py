@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('specifics', models.TextField(verbose_name='what the customer wants')),
                 ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(999)], verbose_name='quantity')),
                 ('wanted_on', models.DateField(blank=True, null=True, verbose_name='wanted by')),
-                ('attachment', models.FileField(blank=True, max_length=255, upload_to=quotes.models.attachment_path, verbose_name='attachment')),
+                ('attachment', models.FileField(blank=True, max_length=255, storage=quotes.models.private_storage, upload_to=quotes.models.attachment_path, verbose_name='attachment')),
                 ('attachment_name', models.CharField(blank=True, max_length=255, verbose_name="attachment's name")),
                 ('attachment_type', models.CharField(blank=True, max_length=40, verbose_name="attachment's type")),
                 ('status', models.CharField(choices=[('requested', 'Requested'), ('quoted', 'Quoted'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'Expired'), ('ordered', 'Ordered')], db_index=True, default='requested', max_length=10, verbose_name='status')),

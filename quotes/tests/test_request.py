@@ -74,7 +74,7 @@ def test_a_guest_asks_for_a_quote_with_a_pdf_and_gets_an_acknowledgement(client,
     assert (quote.status, quote.variant, quote.quantity, quote.wanted_on, quote.email) == (
         "requested", table, 2, wanted, "ana@example.com")
     assert quote.attachment.name.startswith("quotes/") and quote.attachment.name.endswith("/request.pdf")
-    assert (settings.MEDIA_ROOT / quote.attachment.name).read_bytes().startswith(b"%PDF-")
+    assert (settings.PRIVATE_MEDIA_ROOT / quote.attachment.name).read_bytes().startswith(b"%PDF-")
     assert (quote.attachment_name, quote.attachment_type) == ("plan.pdf", "application/pdf")
     [email] = mail.outbox
     assert email.to == ["ana@example.com"] and quote.reference in email.subject

@@ -40,8 +40,9 @@ STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in
 
 
 def fill_calgary_checkout(page: Page, *, email: str, name: str, payment: str = "Cheque") -> None:
-    """The checkout form for a Calgary address, flat-rate delivery and the given way to pay."""
-    page.get_by_role("main").get_by_label("Email").fill(email)
+    """The checkout form for a Calgary address, flat-rate delivery and the given way to pay (`page` may be a part of
+    it: the footer's newsletter sign-up has an email field too, so a whole page is searched within its main part)."""
+    (page.get_by_role("main") if isinstance(page, Page) else page).get_by_label("Email").fill(email)
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Street address").fill("100 8 Ave SW")
     page.get_by_label("City").fill("Calgary")

@@ -42,7 +42,7 @@ def test_a_shopper_asks_to_be_emailed_when_a_sold_out_item_is_back_and_is_told_o
 
     page.goto(mug.product.get_absolute_url())
     expect(page.get_by_text("Out of stock online")).to_be_visible()
-    page.get_by_label("Your email").fill("lea@example.com")
+    page.get_by_role("main").get_by_label("Your email").fill("lea@example.com")
     page.get_by_role("button", name="Email me when it is back").click()
     expect(messages(page)).to_contain_text("lea@example.com")
     assert BackInStockRequest.objects.filter(variant=mug, email="lea@example.com", notified_at=None).count() == 1
