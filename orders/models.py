@@ -220,6 +220,8 @@ class OrderLine(models.Model):
     discount = MoneyField(_("discount"), default=Decimal("0"))
     backordered = models.PositiveIntegerField(_("backordered"), default=0,
                                               help_text=_("Units not in stock when ordered, held as stock arrives."))
+    # Made for this order (a quoted, made-to-order product): no stock is held for it, every unit ships once made.
+    made_to_order = models.BooleanField(_("made to order"), default=False)
 
     class Meta:
         ordering = ["pk"]

@@ -15,12 +15,13 @@
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -84,8 +85,9 @@ def _enqueue_send(*, email_id: int) -> None:
         logger.warning("Outbox email %s was not enqueued (%s); the sweep will send it.", email_id, exc)
 
 
-def email_send(*, email_id: int) -> bool:
+def email_send(*, email_id: int, mailer=None) -> bool:
     """Send one email unless it is sent, failed, or claimed by another sender; True if this call sent it.
+    `mailer`: an open connection shared by several sends (one_connection), else one of its own.
 
     An SMTP failure is recorded on the row (see the module docstring) and never raised.
     """
@@ -94,12 +96,40 @@ def email_send(*, email_id: int) -> bool:
         return False
     email = OutboxEmail.objects.get(pk=email_id)
     try:
-        _message(email).send(using="default")
+        if mailer is None:
+            _message(email).send(using="default")
+        else:
+            mailer.send_messages([_message(email)])
     except SEND_ERRORS as exc:
         _record_failure(email=email, lease_end=lease_end, error=exc)
+        if mailer is not None:  # the connection may be the cause: the next email starts on a new one
+            mailer.close()
+            _open(mailer)
         return False
     _mark_sent(email_id=email_id, lease_end=lease_end)
     return True
+
+
+@contextmanager
+def one_connection() -> Iterator:
+    """One connection to the mail server for many email_send(mailer=...) calls (a newsletter batch): an SMTP
+    session per email costs more than the email. If it cannot be opened, each send tries on its own."""
+    mailer = mailers["default"]
+    _open(mailer)
+    try:
+        yield mailer
+    finally:
+        try:
+            mailer.close()
+        except SEND_ERRORS:
+            logger.warning("Closing the mail connection failed.", exc_info=True)
+
+
+def _open(mailer) -> None:
+    try:
+        mailer.open()
+    except SEND_ERRORS as exc:  # the sends will open their own and record their own failures
+        logger.warning("Could not open a mail connection: %r", exc)
 
 
 def _claim(*, email_id: int) -> datetime | None:

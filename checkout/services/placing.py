@@ -127,7 +127,7 @@ def order_place(*, cart: Cart, details: CheckoutDetails, language: str, user=Non
         order.save(update_fields=["number"])
         lines = OrderLine.objects.bulk_create([
             OrderLine(order=order, variant=row.variant, sku=row.sku, name=row.name, unit_price=row.unit_price,
-                      quantity=row.quantity, line_total=row.line_total,
+                      quantity=row.quantity, line_total=row.line_total, made_to_order=row.made_to_order,
                       discount=pricing.line_discounts.get(row.variant.pk, Decimal("0")))
             for row in rows
         ])

@@ -28,7 +28,7 @@ from core.queue import task_enqueue
 from crm.services.consent import contacts_consenting
 from crm.services.segments import segment_members
 from outbox.models import OutboxEmail
-from outbox.services import MAX_ATTEMPTS, email_send, emails_queue_many
+from outbox.services import MAX_ATTEMPTS, email_send, emails_queue_many, one_connection
 
 from ..models import Newsletter, NewsletterDelivery
 from .rendering import (
@@ -192,8 +192,9 @@ def newsletter_send_batch(*, newsletter: Newsletter, rendered: dict[str, Rendere
     except _LeaseLost:
         logger.error("Newsletter %s: a batch outlived its lease; another worker took its rows.", newsletter.pk)
         return len(claimed)
-    for email in emails:
-        email_send(email_id=email.pk)
+    with one_connection() as mailer:
+        for email in emails:
+            email_send(email_id=email.pk, mailer=mailer)
     return len(claimed)
 
 
@@ -206,7 +207,10 @@ def _send_stranded(*, newsletter_id: int) -> int:
         pk__in=NewsletterDelivery.objects.filter(newsletter_id=newsletter_id, status=Delivery.QUEUED)
         .values("email_id"), attempts__lt=MAX_ATTEMPTS,
     ).order_by("pk").values_list("pk", flat=True))
-    return sum(email_send(email_id=email_id) for email_id in email_ids)
+    if not email_ids:
+        return 0
+    with one_connection() as mailer:
+        return sum(email_send(email_id=email_id, mailer=mailer) for email_id in email_ids)
 
 
 def newsletter_send(*, newsletter_id: int, batch_size: int | None = None) -> dict[str, int]:

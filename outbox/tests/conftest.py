@@ -52,10 +52,12 @@ class Inbox:
 
     port: int
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    peers: list[tuple] = field(default_factory=list)  # the client's address of each message: one per SMTP session
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((envelope.rcpt_tos, message))
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -71,6 +73,7 @@ def smtp_server():
 @pytest.fixture
 def inbox(smtp_server) -> Inbox:
     smtp_server.messages.clear()
+    smtp_server.peers.clear()
     return smtp_server
 
 

@@ -219,3 +219,28 @@ def test_retrying_failed_emails_gives_them_fresh_attempts_and_sends_them_after_c
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("sent", 1)
     assert OutboxEmail.objects.get(pk=pending.pk).status == "pending"
+
+
+def test_emails_sent_through_one_connection_share_one_smtp_session(mail_to_smtp_server, inbox):
+    emails = [OutboxEmailFactory(to=f"reader{n}@example.com") for n in range(3)]
+
+    with services.one_connection() as mailer:
+        sent = [services.email_send(email_id=email.pk, mailer=mailer) for email in emails]
+    alone = OutboxEmailFactory(to="alone@example.com")
+    services.email_send(email_id=alone.pk)
+
+    assert sent == [True, True, True]
+    assert [to for to, _message in inbox.messages] == [[f"reader{n}@example.com"] for n in range(3)] + [
+        ["alone@example.com"]]
+    assert len(set(inbox.peers[:3])) == 1 and inbox.peers[3] != inbox.peers[0]
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_shared_connection_that_cannot_open_leaves_each_email_pending_for_a_retry(smtp_down):
+    email = OutboxEmailFactory()
+
+    with services.one_connection() as mailer:
+        assert services.email_send(email_id=email.pk, mailer=mailer) is False
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 1) and "Error" in email.last_error

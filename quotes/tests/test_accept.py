@@ -165,3 +165,30 @@ def test_the_quote_story_is_on_the_customers_crm_timeline(client, table, canada,
         f"Quote {ref} requested", f"Quote {ref} sent: $2,300.00", f"Quote {ref} accepted: $2,300.00",
         f"Quote {ref} ordered: order {order.number}"]
     assert Interaction.objects.get(subject__startswith=f"Quote {ref} sent").created_by == clerk
+
+
+def test_a_made_to_order_line_is_listed_to_prepare_and_ships_without_stock(client, table, canada, admin_user,
+                                                                        django_capture_on_commit_callbacks):
+    from payments.services.received import payment_record
+    from shipping.models import Carrier
+    from shipping.services.shipments import ShipmentError, orders_to_prepare, shipment_create
+
+    accept(client, QuotedFactory(variant=table, product=table.product))
+    with django_capture_on_commit_callbacks(execute=True):
+        place(client, canada)
+    order = Order.objects.get()
+    payment_record(order=order, amount=order.total, method="cheque", user=admin_user)
+    carrier, _created = Carrier.objects.update_or_create(code="purolator", defaults={
+        "name": "Purolator", "is_active": True, "tracking_pattern": r"^[A-Z0-9]{12}$"})
+    line = order.lines.get()
+
+    [listed] = orders_to_prepare()
+    assert [(row.line.sku, row.made, row.held, row.left) for row in listed.to_ship] == [("TABLE-1", 2, 0, 2)]
+    with pytest.raises(ShipmentError):  # never more than was ordered
+        shipment_create(order=order, carrier=carrier, tracking_number="AB12CD34EF56", quantities={line.pk: 3})
+    shipment_create(order=order, carrier=carrier, tracking_number="AB12CD34EF56", quantities={line.pk: 1})
+    shipment_create(order=order, carrier=carrier, tracking_number="AB12CD34EF57", quantities={line.pk: 1})
+
+    order.refresh_from_db()
+    assert line.made_to_order and order.status == "shipped" and orders_to_prepare() == []
+    assert not StockMovement.objects.exists()  # nothing taken from any shelf

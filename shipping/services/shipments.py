@@ -49,10 +49,16 @@ class LineToShip:
     backordered: int  # units waiting for stock
     shipped: int  # units already in a shipment
     sources: list[tuple[StockLocation, int]] = field(default_factory=list)  # where the held units are, in order
+    made: int = 0  # units made for this order (a made-to-order line holds no stock), not shipped yet
 
     @property
     def left(self) -> int:
-        return self.held + self.backordered
+        return self.held + self.backordered + self.made
+
+    @property
+    def ready(self) -> int:
+        """Units that can go in a parcel now."""
+        return self.held + self.made
 
 
 def _held_allocations(line: OrderLine) -> list[OrderAllocation]:
@@ -68,12 +74,14 @@ def _line_to_ship(line: OrderLine) -> LineToShip:
     for allocation in held_rows:
         location = allocation.stock.location
         sources.setdefault(location.pk, [location, 0])[1] += allocation.quantity
+    shipped = sum(s.quantity for s in line.shipment_lines.all())
     return LineToShip(
         line=line,
         held=sum(a.quantity for a in held_rows),
         backordered=line.backordered,
-        shipped=sum(s.quantity for s in line.shipment_lines.all()),
+        shipped=shipped,
         sources=[(location, units) for location, units in sources.values()],
+        made=line.quantity - shipped if line.made_to_order else 0,
     )
 
 
@@ -204,7 +212,7 @@ def _units_check(*, rows: dict[int, LineToShip], wanted: dict[int, int], order: 
                 "Only %(count)d units of %(sku)s are left to ship.",
                 row.left,
             ) % {"count": row.left, "sku": line.sku})
-        if units > row.held:
+        if units > row.ready:
             raise ShipmentError(ngettext(
                 "%(backordered)d unit of %(sku)s is on backorder; %(held)d can ship now.",
                 "%(backordered)d units of %(sku)s are on backorder; %(held)d can ship now.",
