@@ -110,7 +110,7 @@ def test_staff_approve_we_miss_you_coupons_for_flagged_customers_each_sent_once(
                                                                                 "marketing")
     email = OutboxEmail.objects.get()
     assert (email.to, email.language) == ("cy@example.com", "fr")  # in the customer's language
-    assert incentive.coupon.code in email.text_body and "15 % off" in email.text_body
+    assert incentive.coupon.code in email.text_body and "15 % de rabais sur votre prochaine commande" in email.text_body
     assert incentive_win_back_send(contact=cy.contact, approved_by=None) is None
 
 
