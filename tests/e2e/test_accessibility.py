@@ -79,3 +79,41 @@ def test_a_shopper_buys_with_javascript_switched_off(browser: Browser, live_serv
         expect(page.get_by_role("main")).to_contain_text(order.number)
     finally:
         context.close()
+
+
+def test_axe_finds_no_violation_on_the_pages_that_bring_customers_back(page: Page, mug):
+    """Issue 17's pages: a made-to-order product and its quote request, a priced quote's link, the newsletter sign-up
+    and its confirmation, and the cart with a discount code applied (English and French)."""
+    from coupons.tests.factories import CouponFactory
+    from quotes import links
+    from quotes.tests.factories import QuotedFactory, made_to_order_variant
+
+    table = made_to_order_variant(sku="TABLE-1", category=mug.product.category)
+    quote = QuotedFactory(variant=table, product=table.product)
+    CouponFactory(code="WELCOME10")
+    found = {}
+    for path in [table.product.get_absolute_url(), "/fr" + table.product.get_absolute_url(),
+                 f"/quotes/request/{table.product_id}/", f"/fr/quotes/request/{table.product_id}/",
+                 f"/quotes/q/{links.quote_token(quote)}/", "/newsletter/sent/", "/fr/newsletter/sent/"]:
+        check(page, path, found)
+
+    page.goto(f"/quotes/request/{table.product_id}/")
+    form = page.get_by_role("main")
+    form.get_by_label("What would you like?").fill("Oak, seats eight.")
+    form.get_by_label("Quantity").fill("1")
+    form.get_by_label("Wanted by").fill("2020-01-01")  # in the past: the form comes back with its error
+    form.get_by_label("Your name").fill("Ana Tremblay")
+    form.get_by_label("Your email").fill("ana@example.com")
+    form.get_by_role("button", name="Send my request").click()
+    expect(form.get_by_role("button", name="Send my request")).to_be_visible()
+    violations = axe_violations(page)
+    if violations:
+        found["quote request with errors"] = violations
+    page.goto(mug.product.get_absolute_url())
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto("/cart/")
+    page.get_by_role("main").get_by_label("Discount code").fill("WELCOME10")
+    page.get_by_role("main").get_by_role("button", name="Apply").click()
+    check(page, "/cart/", found)
+
+    assert not found, report(found)
