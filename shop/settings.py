@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "coupons",
     "quotes",
     "recommendations",
+    # Suppliers, reordering and purchase orders (issue 18).
+    "purchasing",
     "checkout",
     "storefront",
     # The periodic jobs: the record of their runs, "Run now" in the admin, and the embedded runner (run_jobs).
@@ -86,6 +88,12 @@ INSTALLED_APPS = [
     "demo",
     # Managers' dashboards (/dashboards/): read-only, on top of every app.
     "dashboards",
+    # The back office's REST API (issue 18): Django REST framework, the schema by drf-spectacular, CSV with
+    # django-import-export in the admin.
+    "rest_framework",
+    "drf_spectacular",
+    "import_export",
+    "api",
 ]
 
 MIDDLEWARE = [

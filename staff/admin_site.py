@@ -49,7 +49,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
 # technical app added later) goes to System.
 APP_SECTIONS = {
     "orders": SELLING, "checkout": SELLING, "catalog": SELLING, "returns": SELLING, "storefront": SELLING,
-    "inventory": WAREHOUSE, "shipping": WAREHOUSE, "staff": WAREHOUSE,
+    "inventory": WAREHOUSE, "shipping": WAREHOUSE, "staff": WAREHOUSE, "purchasing": WAREHOUSE,
     "payments": MONEY,
     "crm": CUSTOMERS, "accounts": CUSTOMERS, "newsletters": CUSTOMERS, "coupons": CUSTOMERS,
     "quotes": SELLING, "recommendations": SELLING,
