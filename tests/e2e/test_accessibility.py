@@ -112,7 +112,7 @@ def test_axe_finds_no_violation_on_the_pages_that_bring_customers_back(page: Pag
     page.goto(mug.product.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
     page.goto("/cart/")
-    page.get_by_role("main").get_by_label("Discount code").fill("WELCOME10")
+    page.get_by_role("main").get_by_role("textbox", name="Discount code").fill("WELCOME10")
     page.get_by_role("main").get_by_role("button", name="Apply").click()
     check(page, "/cart/", found)
 
