@@ -2,6 +2,15 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
+
+
+def admin_link(url_name: str, pk, text) -> str:
+    """A link to an object's admin page (`url_name` such as "admin:crm_contact_change"), or "—" without one."""
+    if not pk:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), text)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.admin_base import admin_link
+
 from .forms import PublishActionForm, QuestionAdminForm
 from .models import CustomerQuestion, FaqEntry, SearchMiss, Topic
 from .selectors import INBOX_ORDERING, questions_inbox
@@ -72,10 +74,7 @@ class CustomerQuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("contact"))
     def contact_link(self, obj):
-        if not obj.contact_id:
-            return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:crm_contact_change", args=[obj.contact_id]),
-                           obj.contact)
+        return admin_link("admin:crm_contact_change", obj.contact_id, obj.contact)
 
     @admin.display(description=_("published as"))
     def faq_entry_link(self, obj):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import admin_link
 from core.money import money
 
 from .forms import QuoteReplyAdminForm
@@ -67,10 +68,7 @@ class QuoteAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("contact"))
     def contact_link(self, obj):
-        if not obj.contact_id:
-            return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:crm_contact_change", args=[obj.contact_id]),
-                           obj.contact)
+        return admin_link("admin:crm_contact_change", obj.contact_id, obj.contact)
 
     @admin.display(description=_("attachment"))
     def attachment_link(self, obj):
