@@ -5,7 +5,7 @@ import redis
 
 from core.cache import PooledRedisCache
 
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = "redis://127.0.0.1:6379/11"  # a database of its own: the test empties it
 
 
 @pytest.fixture
