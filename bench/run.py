@@ -757,6 +757,10 @@ def _other_sections():
         from bench.newsletters import newsletters_report
         newsletters_report(report)
 
+    def csv_import(report):
+        from bench.csv_import import csv_report
+        csv_report(report)
+
     return [
         ("growth", "4. growth: 5,000 -> 50,000 products, search p95", growth),
         ("crm", "4. 100,000 orders: nightly scores, account pages", crm),
@@ -764,10 +768,11 @@ def _other_sections():
         ("sitemetrics", "16. request metrics middleware: CPU per request", site_metrics),
         ("dashboards", "16. dashboards at 100,000 orders: SQL, time", dashboards),
         ("newsletters", "17. newsletter: 10,000 recipients through SMTP, sends/s, worker memory", newsletters),
+        ("csv", "18. CSV import: 10,000 variant and 10,000 stock-count rows, rows/s, under 60 s", csv_import),
     ]
 
 
-SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout", "sitemetrics", "dashboards", "newsletters")
+SECTIONS = ("oscar", "checkout", "growth", "crm", "scaleout", "sitemetrics", "dashboards", "newsletters", "csv")
 
 
 def main() -> int:

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.admin_base import ChangeHookMixin
+from core.csv_io import ShopImportExportMixin
 
 from . import page_cache
 from .models import Category, Product, ProductImage, ProductVariant
+from .resources import ProductResource, VariantResource
 
 # inventory's Stock, reached through the SKU's relation: catalog imports no app above it.
 Stock = ProductVariant.stocks.rel.related_model
@@ -50,7 +52,8 @@ class ImageInline(TranslationTabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(CatalogChangeMixin, TranslationAdmin):
+class ProductAdmin(ShopImportExportMixin, CatalogChangeMixin, TranslationAdmin):
+    resource_classes = [ProductResource]
     list_display = ["name", "category", "price_range", "sold_online", "is_featured", "is_active", "updated_at"]
     list_filter = ["sold_online", "is_active", "is_featured", "category"]
     list_editable = ["sold_online", "is_featured"]
@@ -114,7 +117,8 @@ class StockInline(admin.TabularInline):
 
 
 @admin.register(ProductVariant)
-class ProductVariantAdmin(CatalogChangeMixin, admin.ModelAdmin):
+class ProductVariantAdmin(ShopImportExportMixin, CatalogChangeMixin, admin.ModelAdmin):
+    resource_classes = [VariantResource]
     list_display = ["sku", "product", "size", "colour", "price", "cost_price", "is_active"]
     list_filter = ["is_active", "product__category", "product__sold_online"]
     search_fields = ["sku", "product__name"]

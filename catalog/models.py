@@ -258,6 +258,8 @@ class ProductVariant(models.Model):
     height_cm = models.DecimalField(_("height (cm)"), max_digits=7, decimal_places=1, default=Decimal("0"))
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # For syncing through the REST API (?updated_since=): set by every save, not by QuerySet.update().
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("variant (SKU)")

@@ -2,8 +2,12 @@
 and the actions that move it. It composes orders and payments, so it lives above both."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +17,8 @@ from orders.models import Order, OrderEvent, OrderLine, OrderTaxLine
 from orders.services.status import TransitionNotAllowed, order_transition
 from payments.links import payment_refund_link
 from payments.models import Payment, Refund
+from payments.services import PaymentError
+from payments.services.cancellation import cancellation_plan, order_cancel
 from shipping.services.shipments import pickups_waiting
 
 
@@ -31,7 +37,7 @@ class FrozenInline(admin.TabularInline):
 
 class OrderLineInline(FrozenInline):
     model = OrderLine
-    fields = ["sku", "name", "unit_price", "quantity", "line_total"]
+    fields = ["sku", "name", "unit_price", "quantity", "line_total", "backordered"]
 
 
 class OrderTaxLineInline(FrozenInline):
@@ -150,7 +156,7 @@ class OrderAdmin(admin.ModelAdmin):
     actions = [
         _move_action(S.PREPARING, _("Mark as being prepared")),
         _move_action(S.DELIVERED, _("Mark as delivered")),
-        _move_action(S.CANCELLED, _("Cancel (releases the reserved stock)")),
+        "cancel_orders",
     ]
 
     def has_add_permission(self, request):
@@ -158,6 +164,70 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # Cancelling: a confirmation page says what will happen (stock back, refund or money owed, the customer's
+    # email); nothing changes until it is confirmed (payments.services.cancellation).
+
+    @admin.action(description=_("Cancel… (asks for confirmation: stock back, refund, customer emailed)"),
+                  permissions=["change"])
+    def cancel_orders(self, request, queryset):
+        orders = list(queryset.order_by("pk"))
+        if request.POST.get("confirm") == "yes":
+            self._cancel_all(request, orders)
+            return None
+        return self._cancel_page(request, orders, from_action=True)
+
+    def get_urls(self):
+        return [path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="orders_order_cancel"),
+                *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "cancel_url": reverse("admin:orders_order_cancel", args=[object_id])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def cancel_view(self, request, pk):
+        order = get_object_or_404(Order, pk=pk)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._cancel_all(request, [order])
+            return redirect("admin:orders_order_change", order.pk)
+        return self._cancel_page(request, [order], from_action=False)
+
+    def _may_refund(self, request, plans) -> bool:
+        return request.user.has_perm("payments.add_refund") or not any(p.card_refunds for p in plans)
+
+    def _cancel_page(self, request, orders, *, from_action):
+        plans = [cancellation_plan(order=order) for order in orders]
+        if not self._may_refund(request, plans):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/orders/order/cancel_confirm.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "title": ngettext("Cancel order %(numbers)s?", "Cancel orders %(numbers)s?", len(orders))
+            % {"numbers": ", ".join(o.number for o in orders)},
+            "plans": plans, "from_action": from_action, "any_allowed": any(p.allowed for p in plans),
+            "selected": [o.pk for o in orders], "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    def _cancel_all(self, request, orders):
+        if not self._may_refund(request, [cancellation_plan(order=o) for o in orders]):
+            raise PermissionDenied
+        for order in orders:
+            try:
+                done = order_cancel(order=order, user=request.user, reason=request.POST.get("reason", ""))
+            except (TransitionNotAllowed, PaymentError) as error:
+                self.message_user(request, f"{order.number}: {error}", messages.ERROR)
+                continue
+            parts = [_("Order %(number)s is cancelled and its stock released; the customer is emailed.")
+                     % {"number": order.number}]
+            if done.refunds:
+                parts.append(_("Card refund of %(amount)s started.")
+                             % {"amount": money(sum(r.amount for r in done.refunds))})
+            if done.owed:
+                parts.append(_("%(amount)s received by cheque or transfer is owed back: listed under Invoices › "
+                               "Refund owed.") % {"amount": money(done.owed)})
+            self.message_user(request, " ".join(parts), messages.SUCCESS)
 
     @admin.display(description=_("balance"))
     def balance(self, obj):

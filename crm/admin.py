@@ -14,8 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ChangeHookMixin, ReadOnlyAdmin
+from core.csv_io import ShopImportExportMixin
 
 from .models import ConsentEvent, Contact, CustomerScore, Interaction, Perk, Segment
+from .resources import CustomerResource, SupplierResource
 from .selectors import contact_overview
 from .services.scoring import pareto_report, scores_changed
 from .services.segments import segment_members
@@ -87,7 +89,8 @@ def _score(contact: Contact) -> CustomerScore | None:
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ShopImportExportMixin, admin.ModelAdmin):
+    resource_classes = [CustomerResource, SupplierResource]  # consent is never imported (crm.resources)
     list_display = ["name", "kind", "email", "tier", "rfm", "churn", "created_at"]
     list_filter = ["kind", TierFilter, ChurnAlertFilter, "province"]
     list_select_related = ["score"]

@@ -6,14 +6,17 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin_base import ReadOnlyAdmin
+from core.csv_io import ShopImportExportMixin
 
 from . import forms, services
 from .models import ApiToken, Stock, StockMovement
-from .selectors import stock_low
+from .resources import StockResource
+from .selectors import stock_count_preview, stock_low
 
 RECORD_PERMISSION = "inventory.add_stockmovement"
 
@@ -52,8 +55,21 @@ def _transfer(form, user):
 
 def _correction(form, user):
     d = form.cleaned_data
-    return services.stock_correct(variant=d["variant"], location=d["location"], counted=d["counted"], user=user,
-                                  reason=d["reason"])
+    # short_confirmed: the clerk saw which orders a count lower than the reserved units puts back on backorder.
+    result = services.stock_count_record(variant=d["variant"], location=d["location"], counted=d["counted"],
+                                         user=user, reason=d["reason"],
+                                         release_reserved=getattr(form, "short_confirmed", False))
+    form.taken = result.taken
+    return result.movement
+
+
+def _short_text(short: int, taken) -> str:
+    """ "3 units short: orders C-10012 and C-10009 go back on backorder." """
+    numbers = [number for number, _units in taken]
+    units = ngettext("%(n)d unit short", "%(n)d units short", short) % {"n": short}
+    orders = ngettext("order %(orders)s goes back on backorder.", "orders %(orders)s go back on backorder.",
+                      len(numbers)) % {"orders": get_text_list(numbers, _("and"))}
+    return f"{units}: {orders}"
 
 
 OPERATIONS = {
@@ -82,14 +98,31 @@ class LowStockFilter(admin.SimpleListFilter):
 
 
 @admin.register(Stock)
-class StockAdmin(ReadOnlyAdmin):
-    """Stock levels are read here and changed only through the operation forms (inventory.services)."""
+class StockAdmin(ShopImportExportMixin, ReadOnlyAdmin):
+    """Stock levels are read here and changed only through the operation forms (inventory.services), or a CSV of
+    counts (inventory.resources: each row a count movement), by those who record stock movements."""
 
-    list_display = ["sku", "product", "location", "on_hand", "reserved", "available_now", "ledger_link"]
+    resource_classes = [StockResource]
+    import_permissions = export_permissions = (RECORD_PERMISSION,)
+    skip_admin_log = True  # the ledger records who counted what
+    import_export_change_list_template = "admin/inventory/stock/change_list_import_export.html"
+
+    list_display = ["sku", "product", "location", "on_hand", "reserved", "available_now", "reorder_point",
+                    "reorder_quantity", "ledger_link"]
     list_filter = [LowStockFilter, "location", "location__kind", "location__ships_online"]
     search_fields = ["variant__sku", "variant__product__name"]
     list_select_related = ["variant__product", "location"]
     change_list_template = "admin/inventory/stock/change_list.html"
+    # Only the reorder settings can be edited here (with "change stock level"); levels move through the forms.
+    fields = ["variant", "location", "on_hand", "reserved", "reorder_point", "reorder_quantity"]
+    readonly_fields = ["variant", "location", "on_hand", "reserved"]
+
+    def has_change_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.stock_reorder_set(stock_id=obj.pk, reorder_point=obj.reorder_point,
+                                   reorder_quantity=obj.reorder_quantity)
 
     @admin.display(description=gettext_lazy("SKU"), ordering="variant__sku")
     def sku(self, obj):
@@ -134,11 +167,19 @@ class StockAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         form = operation["form"](request.POST or None)
         if request.method == "POST" and form.is_valid():
+            if kind == "correction":
+                confirmation = self._short_count_check(request, form)
+                if confirmation is not None:
+                    return confirmation
+        if request.method == "POST" and form.is_valid():
             try:
                 movement = operation["run"](form, request.user)
             except services.StockError as error:
                 form.add_error(None, str(error))
             else:
+                if getattr(form, "taken", ()):
+                    messages.warning(request, _short_text(sum(units for _n, units in form.taken), form.taken)
+                                     + " " + _("They are flagged for staff on the orders page."))
                 if movement is None:
                     messages.info(request, _("The count matches the stock on record; nothing changed."))
                 else:
@@ -163,6 +204,33 @@ class StockAdmin(ReadOnlyAdmin):
         }
         return TemplateResponse(request, "admin/inventory/stock/record.html", context)
 
+    def _short_count_check(self, request, form):
+        """A count lower than the units reserved: a confirmation page naming the orders that go back on backorder,
+        until the clerk confirms that very shortfall (a new reservation meanwhile asks again). None: go ahead."""
+        d = form.cleaned_data
+        preview = stock_count_preview(variant=d["variant"], location=d["location"], counted=d["counted"])
+        if not preview.short:
+            return None
+        if not preview.covered:
+            form.add_error(None, _("%(reserved)d units are reserved here, but waiting orders hold only %(held)d of "
+                                   "them; the count cannot be recorded. Tell a manager.")
+                           % {"reserved": preview.reserved, "held": sum(u for _n, u in preview.taken)})
+            return None
+        if request.POST.get("confirm_short") == str(preview.short):
+            form.short_confirmed = True
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Confirm a count lower than the units reserved"),
+            "opts": self.model._meta,
+            "form": form,
+            "preview": preview,
+            "summary": _short_text(preview.short, preview.taken),
+            "sku": d["variant"].sku,
+            "location": d["location"],
+        }
+        return TemplateResponse(request, "admin/inventory/stock/count_confirm.html", context)
+
 
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
@@ -182,7 +250,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Keys for point-of-sale systems (inventory/api.py). The key is shown once, when the token is added."""
+    """Keys for point-of-sale systems and the REST API (api/). The key is shown once, when the token is added."""
 
     list_display = ["name", "user", "prefix", "is_active", "created_at", "last_used_at"]
     list_filter = ["is_active"]

@@ -30,10 +30,17 @@ class Stock(models.Model):
         _("reserved"), default=0, help_text=_("Held for online orders not yet shipped.")
     )
     # A setting, not a level: the stock dashboard calls a row "low" when what is available falls to it or below.
-    # Issue 18 (reordering) will build on it.
+    # Purchasing's reorder suggestions and low-stock alerts build on it.
     reorder_point = models.PositiveIntegerField(
         _("reorder point"), null=True, blank=True,
         help_text=_("Reorder when the units available here fall to this number. Leave empty for no alert."),
+    )
+    # Issue 18: what to order at least when this row is reordered (purchasing's nightly suggestions). For a SKU sold
+    # online, the rows at the locations that ship online form one pool: their points and quantities add up there.
+    reorder_quantity = models.PositiveIntegerField(
+        _("reorder quantity"), null=True, blank=True,
+        help_text=_("Order at least this many units when reordering. Leave empty to order only what the sales "
+                    "need."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -448,3 +448,127 @@ def days_of_cover(*, days: int = 30, limit: int = 20, variant_ids=None,
     return [CoverRow(variant_id=pk, sku=sku, product_id=product_id, product_name=name, label=_label(size, colour),
                      available=int(free), sold=int(sold), days=days)
             for pk, sku, product_id, name, size, colour, free, sold in rows]
+
+
+# Reordering (purchasing): the stock rows and the sales the nightly suggestions are computed from.
+
+@dataclass(frozen=True)
+class ReorderLevel:
+    """A stock row of an active SKU at an active location, with its reorder settings."""
+
+    stock_id: int
+    variant_id: int
+    location_id: int
+    location_priority: int
+    ships_online: bool
+    on_hand: int
+    reserved: int
+    reorder_point: int | None
+    reorder_quantity: int | None
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+def reorder_levels() -> list[ReorderLevel]:
+    """Every stock row of an active SKU (of an active product) at an active location, in one query."""
+    rows = (Stock.objects.filter(location__is_active=True, variant__is_active=True, variant__product__is_active=True)
+            .order_by("variant_id", "location__priority", "pk")
+            .values_list("pk", "variant_id", "location_id", "location__priority", "location__ships_online",
+                         "on_hand", "reserved", "reorder_point", "reorder_quantity"))
+    return [ReorderLevel(*row) for row in rows]
+
+
+def units_sold_by_location(*, start, end) -> dict[tuple[int, int], int]:
+    """{(SKU id, location id): units that left the shelves there as sales} from `start` (included) to `end`
+    (excluded): online orders when shipped and counter sales when made, as the ledger records them (days_of_cover
+    counts the same). One GROUP BY."""
+    rows = (StockMovement.objects.filter(kind__in=SOLD, created_at__gte=start, created_at__lt=end)
+            .values("variant_id", "location_id").annotate(units=-Sum("on_hand_delta"))
+            .order_by().values_list("variant_id", "location_id", "units"))
+    return {(variant_id, location_id): units for variant_id, location_id, units in rows}
+
+
+def on_hand_by_variant(variant_ids) -> dict[int, int]:
+    """{SKU id: units on hand at every location} (what the cost price of the units in stock is averaged over)."""
+    rows = (Stock.objects.filter(variant_id__in=list(variant_ids)).values("variant_id")
+            .annotate(units=Sum("on_hand")).order_by().values_list("variant_id", "units"))
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class LowRow:
+    stock_id: int
+    variant_id: int
+    sku: str
+    product_name: str
+    location_id: int
+    location_name: str
+    available: int
+    reorder_point: int
+
+
+def stock_low_rows() -> list[LowRow]:
+    """The rows stock_low() finds, with what a low-stock alert says about each, in one query."""
+    rows = (stock_low().order_by("pk")
+            .values_list("pk", "variant_id", "variant__sku", "variant__product__name", "location_id",
+                         "location__name", "on_hand", "reserved", "reorder_point"))
+    return [LowRow(stock_id=pk, variant_id=v, sku=sku, product_name=name, location_id=loc, location_name=loc_name,
+                   available=on_hand - reserved, reorder_point=point)
+            for pk, v, sku, name, loc, loc_name, on_hand, reserved, point in rows]
+
+
+# --- the REST API's reads (api.views.stock): querysets it pages and filters ------------------------------------------
+
+def stock_levels():
+    """Every stock level (a SKU at a location) with its SKU and location."""
+    return Stock.objects.select_related("variant", "location")
+
+
+def stock_levels_of(variant: ProductVariant):
+    """A SKU's stock at the active locations, first-served location first."""
+    return (Stock.objects.filter(variant=variant, location__is_active=True).select_related("location")
+            .order_by("location__priority", "location__name"))
+
+
+def stock_movements():
+    """The ledger, newest first, with each line's SKU and location."""
+    return StockMovement.objects.select_related("variant", "location")
+
+
+def stock_movement_by_idempotency_key(key: str) -> StockMovement | None:
+    """The movement a point-of-sale system recorded with this Idempotency-Key, if any."""
+    return stock_movements().filter(idempotency_key=key).first() if key else None
+
+
+@dataclass(frozen=True)
+class CountPreview:
+    """What recording a count would do, for the clerk to confirm: `taken` lists the (order number, units) that
+    would go back on backorder, newest order first (inventory.services.short_count.plan)."""
+
+    on_hand: int
+    reserved: int
+    counted: int
+    taken: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def short(self) -> int:
+        """Units reserved beyond the count: what the waiting orders give up."""
+        return max(0, self.reserved - self.counted)
+
+    @property
+    def covered(self) -> bool:
+        """The orders holding units here can give up the whole shortfall."""
+        return sum(units for _number, units in self.taken) >= self.short
+
+
+def stock_count_preview(*, variant, location, counted: int) -> CountPreview:
+    from .services import short_count
+
+    stock = Stock.objects.filter(variant=variant, location=location).first()
+    on_hand, reserved = (stock.on_hand, stock.reserved) if stock else (0, 0)
+    taken = ()
+    if stock is not None and counted < reserved and short_count.plan is not None:
+        taken = tuple(short_count.plan(stock_id=stock.pk, units=reserved - counted))
+    return CountPreview(on_hand=on_hand, reserved=reserved, counted=counted, taken=taken)

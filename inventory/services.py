@@ -243,24 +243,79 @@ def stock_transfer(*, variant: ProductVariant, source: StockLocation, destinatio
     return moved_out, moved_in
 
 
-@transaction.atomic
-def stock_correct(*, variant: ProductVariant, location: StockLocation, counted: int, user=None,
-                  reason="") -> StockMovement | None:
-    """Set on-hand to what was counted on the shelf. Returns None when the count already matches."""
+class ShortCount:
+    """What the apps above inventory do with a count lower than the units reserved for online orders.
+
+    Inventory knows stock rows, not orders: the orders app sets both functions (OrdersConfig.ready ->
+    orders.services.shortcount):
+    - plan(stock_id=, units=) -> [(order number, units)]: the orders that would give up those units, newest
+      first, for the confirmation page (a read);
+    - release(stock_id=, counted=, user=, reason=) -> [(order number, units)]: gives them up, inside the count's
+      transaction, locking its orders before the stock row (the order every other change takes) and releasing the
+      units through stock_release.
+    """
+
+    def __init__(self):
+        self.plan = None
+        self.release = None
+
+    def set(self, *, plan, release) -> None:
+        self.plan, self.release = plan, release
+
+
+short_count = ShortCount()
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """A count recorded: its ledger line (None when it matched) and the (order number, units) put back on
+    backorder because the shelf held fewer units than they reserved, newest order first."""
+
+    movement: StockMovement | None
+    taken: tuple[tuple[str, int], ...] = ()
+
+
+def stock_count_record(*, variant: ProductVariant, location: StockLocation, counted: int, user=None, reason="",
+                       release_reserved: bool = False) -> CountResult:
+    """Set on-hand to what was counted on the shelf.
+
+    A count lower than the units reserved here is refused unless `release_reserved` (the clerk confirmed what it
+    does): then the shortfall is taken off the orders holding units here, newest first (short_count.release), and
+    the count is recorded, all in one transaction. The stock row is re-checked under its lock at the end, so a
+    reservation made meanwhile refuses the count rather than break reserved <= on hand."""
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
         raise StockError(_("The counted quantity must be a whole number, zero or more."))
-    stock = _locked_stock(variant, location)
-    if counted < stock.reserved:
-        raise StockError(
-            _("%(reserved)d units are reserved for online orders here; the count cannot be lower. "
-              "Release or ship those orders first.") % {"reserved": stock.reserved}
-        )
-    delta = counted - stock.on_hand
-    if delta == 0:
-        return None
-    movement = _apply(stock, kind=Kind.CORRECTION, on_hand_delta=delta, user=user, reason=reason)
-    _refresh_pages_on_commit([variant.pk])
-    return movement
+    with transaction.atomic():
+        taken: tuple[tuple[str, int], ...] = ()
+        if release_reserved and short_count.release is not None:
+            stock, _created = Stock.objects.get_or_create(variant=variant, location=location)
+            if counted < stock.reserved:  # read without the lock: the release locks its orders, then this row
+                taken = tuple(short_count.release(stock_id=stock.pk, counted=counted, user=user, reason=reason))
+        stock = _locked_stock(variant, location)
+        if counted < stock.reserved:
+            if release_reserved:
+                raise StockError(
+                    _("%(reserved)d units are still reserved here by orders that could not give them up (one may "
+                      "have been placed while you counted). Nothing was recorded; record the count again.")
+                    % {"reserved": stock.reserved}
+                )
+            raise StockError(
+                _("%(reserved)d units are reserved for online orders here; a lower count puts the newest of those "
+                  "orders back on backorder and must be confirmed.") % {"reserved": stock.reserved}
+            )
+        delta = counted - stock.on_hand
+        if delta == 0:
+            return CountResult(None, taken)
+        movement = _apply(stock, kind=Kind.CORRECTION, on_hand_delta=delta, user=user, reason=reason)
+        _refresh_pages_on_commit([variant.pk])
+        return CountResult(movement, taken)
+
+
+def stock_correct(*, variant: ProductVariant, location: StockLocation, counted: int, user=None, reason="",
+                  release_reserved: bool = False) -> StockMovement | None:
+    """stock_count_record's ledger line: None when the count already matches."""
+    return stock_count_record(variant=variant, location=location, counted=counted, user=user, reason=reason,
+                              release_reserved=release_reserved).movement
 
 
 @transaction.atomic
@@ -348,6 +403,15 @@ def stock_ship(*, allocations, reference="", user=None) -> None:
         _apply(stock, kind=Kind.ONLINE_SALE, on_hand_delta=-a.quantity, reserved_delta=-a.quantity, user=user,
                reference=reference)
     _refresh_pages_on_commit([a.variant_id for a in allocations])
+
+
+def stock_reorder_set(*, stock_id: int, reorder_point: int | None, reorder_quantity: int | None) -> None:
+    """Change a stock row's reorder settings (settings, not levels: no ledger line). Only these two columns are
+    written, so a concurrent movement's on hand and reserved are never overwritten by a stale copy of the row."""
+    for value in (reorder_point, reorder_quantity):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise StockError(_("Reorder settings must be whole numbers, zero or more."))
+    Stock.objects.filter(pk=stock_id).update(reorder_point=reorder_point, reorder_quantity=reorder_quantity)
 
 
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:

@@ -20,13 +20,18 @@ LABELS = {
     "payments-expire": gettext_lazy("Expire unpaid card orders"),
     "refunds-send": gettext_lazy("Send pending card refunds"),
     "invoices-remind": gettext_lazy("Invoice reminders"),
+    "statements-monthly": gettext_lazy("Monthly statements to business accounts"),
     "backorders-fill": gettext_lazy("Fill backorders, tell back-in-stock sign-ups"),
     "customer-scores": gettext_lazy("Customer scores (RFM, tiers, churn)"),
     "request-metrics-tidy": gettext_lazy("Roll up and delete old request metrics"),
     "cross-sell-pairs": gettext_lazy("Cross-sell: products bought together"),
     "quotes-expire": gettext_lazy("Expire quotes past their validity date"),
+    "pickups-remind": gettext_lazy("Remind customers of pickups not collected"),
     "coupons-thank-you": gettext_lazy("Thank-you coupons after first orders"),
     "newsletters-send": gettext_lazy("Send newsletters (scheduled ones, resume stopped sends)"),
+    "reorder-suggestions": gettext_lazy("Reorder suggestions"),
+    "low-stock-alerts": gettext_lazy("Low-stock alerts to the warehouse"),
+    "api-idempotency-purge": gettext_lazy("Forget the API's expired idempotency keys"),
 }
 
 
@@ -89,6 +94,11 @@ def schedule_describe(value: BaseSchedule) -> str:
     if isinstance(value, crontab) and _every_day(value) and len(value.hour) == len(value.minute) == 1:
         at = time(next(iter(value.hour)), next(iter(value.minute)))
         return _("every day at %(time)s") % {"time": time_format(at)}
+    if (isinstance(value, crontab) and len(value.day_of_month) == 1 and len(value.month_of_year) == 12
+            and len(value.day_of_week) == 7 and len(value.hour) == len(value.minute) == 1):
+        at = time(next(iter(value.hour)), next(iter(value.minute)))
+        return _("on day %(day)d of every month at %(time)s") % {"day": next(iter(value.day_of_month)),
+                                                                 "time": time_format(at)}
     return str(value)
 
 

@@ -8,3 +8,11 @@ class OrdersConfig(AppConfig):
 
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from inventory.services import short_count
+
+        from .services.shortcount import short_count_plan, short_count_release
+
+        # A stock count lower than the units reserved: the newest orders holding them go back on backorder.
+        short_count.set(plan=short_count_plan, release=short_count_release)

@@ -118,6 +118,8 @@ class Order(models.Model):
         PAID = "paid", _("Paid")
         PREPARING = "preparing", _("Being prepared")
         SHIPPED = "shipped", _("Shipped")
+        # Store pickup (SPEC S6): the units are handed over from stock and wait at the store for the customer.
+        READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Not paid in time")
@@ -164,6 +166,12 @@ class Order(models.Model):
     coupon_codes = models.CharField(_("discount codes"), max_length=250, blank=True)
     tax_total = MoneyField(_("taxes"))
     total = MoneyField(_("total"))
+    # Store pickup (shipping.services.pickups): when it was ready at the store, when the one reminder went, when it
+    # was collected and the name of the person who collected it.
+    pickup_ready_at = models.DateTimeField(_("ready for pickup since"), null=True, blank=True, db_index=True)
+    pickup_reminded_at = models.DateTimeField(_("pickup reminder sent"), null=True, blank=True)
+    picked_up_at = models.DateTimeField(_("picked up"), null=True, blank=True)
+    picked_up_by = models.CharField(_("picked up by"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -17,8 +17,16 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     actions = ["send_now", "retry_failed"]
     readonly_fields = [
         "to", "subject", "text_body", "html_body", "language", "reference", "headers", "status", "attempts",
-        "last_error", "claimed_until", "next_attempt_at", "created_at", "sent_at",
+        "last_error", "claimed_until", "next_attempt_at", "created_at", "sent_at", "attached",
     ]
+    exclude = ["attachments"]  # the files themselves (base64): only their names are shown
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("attachments")  # not read by the list (PDFs are big)
+
+    @admin.display(description=_("attachments"))
+    def attached(self, obj) -> str:
+        return ", ".join(file["name"] for file in obj.attachments or []) or "—"
 
     def has_add_permission(self, request) -> bool:
         return False

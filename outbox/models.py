@@ -35,6 +35,9 @@ class OutboxEmail(models.Model):
     reference = models.CharField(_("reference"), max_length=64, blank=True, db_index=True,
                                  help_text=_("What the email is about, e.g. an order number."))
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # Files sent with the email (an invoice's PDF): a list of {"name", "content_type", "base64"}; see
+    # outbox.services.attachment.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -13,6 +13,7 @@
   press "Retry failed" in the admin.
 """
 
+import base64
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator
@@ -45,13 +46,20 @@ SEND_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 PUBLISH_ERRORS = (BrokerUnreachable, OSError)
 
 
+def attachment(*, name: str, content: bytes, content_type: str = "application/pdf") -> dict:
+    """A file to send with an email (email_queue's `attachments`), kept in the outbox row itself so that a retry
+    sends the very same file."""
+    return {"name": name, "content_type": content_type, "base64": base64.b64encode(content).decode("ascii")}
+
+
 def email_queue(*, to: str, subject: str, text_body: str, html_body: str = "", language: str = "en",
-                reference: str = "", headers: dict | None = None) -> OutboxEmail:
+                reference: str = "", headers: dict | None = None, attachments: list[dict] | None = None) -> OutboxEmail:
     """Write the email as a pending outbox row in the CURRENT transaction (call it inside the order's
-    transaction.atomic) and schedule its sending with transaction.on_commit. Never does I/O itself."""
+    transaction.atomic) and schedule its sending with transaction.on_commit. Never does I/O itself.
+    `attachments`: files made with attachment()."""
     email = OutboxEmail.objects.create(
         to=to, subject=subject, text_body=text_body, html_body=html_body, language=language, reference=reference,
-        headers=headers or {},
+        headers=headers or {}, attachments=attachments or [],
     )
     transaction.on_commit(partial(_enqueue_send, email_id=email.pk), robust=True)
     return email
@@ -64,7 +72,8 @@ def emails_queue_many(*, emails: list[dict]) -> list[OutboxEmail]:
     return OutboxEmail.objects.bulk_create([OutboxEmail(**{"headers": {}, **email}) for email in emails])
 
 
-def email_queue_rendered(*, to: str, template: str, context: dict, language: str, reference: str = "") -> OutboxEmail:
+def email_queue_rendered(*, to: str, template: str, context: dict, language: str, reference: str = "",
+                         attachments: list[dict] | None = None) -> OutboxEmail:
     """email_queue for an email written as three templates: <template>_subject.txt, <template>.txt and
     <template>.html, rendered in the customer's language with the shop's name and address in the context."""
     context = {"shop_name": settings.SHOP_NAME, "shop_url": settings.SHOP_BASE_URL.rstrip("/"), **context}
@@ -73,7 +82,7 @@ def email_queue_rendered(*, to: str, template: str, context: dict, language: str
         text_body = render_to_string(f"{template}.txt", context)
         html_body = render_to_string(f"{template}.html", context)
     return email_queue(to=to, subject=subject, text_body=text_body, html_body=html_body, language=language,
-                       reference=reference)
+                       reference=reference, attachments=attachments)
 
 
 def _enqueue_send(*, email_id: int) -> None:
@@ -153,6 +162,8 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for file in email.attachments or []:
+        message.attach(file["name"], base64.b64decode(file["base64"]), file["content_type"])
     return message
 
 

@@ -107,6 +107,11 @@ def open_status(days: list[Day], *, at: datetime) -> OpenStatus:
     return OpenStatus(is_open=False)
 
 
+def store_week(location: StockLocation) -> list[Day]:
+    """A store's week of hours, Monday to Sunday (the pickup emails: shipping.services.pickups.store_week_readers)."""
+    return week(list(location.hours.all()))
+
+
 def stores_for_site() -> list[Store]:
     """Active stores shown on the website, with their week of hours and whether they are open now."""
     at = now()

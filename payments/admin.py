@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,13 +18,26 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from core.admin_base import ReadOnlyAdmin
 from core.money import money, money_value
 
+from . import documents
 from .links import payment_refund_link
-from .models import ZERO, CreditAccount, Invoice, Payment, Refund, StripeEvent, balance_expression
+from .models import (
+    ZERO,
+    CreditAccount,
+    CreditNote,
+    Invoice,
+    Payment,
+    Refund,
+    StatementSent,
+    StripeEvent,
+    balance_expression,
+)
 from .services import PaymentError
+from .services.documents import credit_note_email, previous_month, statement_email
 from .services.invoices import account_outstanding
 from .services.received import payment_record
 from .services.refunds import refund_create, refunds_send_pending
@@ -30,11 +45,13 @@ from .services.reminders import invoices_remind
 
 # A Decimal, not 0.01: the float 0.01 is a hair above one cent, so the form would refuse $0.01.
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 
 
 @admin.register(CreditAccount)
 class CreditAccountAdmin(admin.ModelAdmin):
-    list_display = ["company_name", "user", "credit_limit", "terms_days", "owed", "available", "is_active"]
+    list_display = ["company_name", "user", "credit_limit", "terms_days", "owed", "available", "is_active",
+                    "statement_link"]
     list_filter = ["is_active", "terms_days"]
     search_fields = ["company_name", "user__username", "user__email"]
     autocomplete_fields = ["user"]
@@ -58,6 +75,11 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def available(self, obj):
         return money(obj.credit_limit - self._owed(obj))
 
+    @admin.display(description=_("statement"))
+    def statement_link(self, obj):
+        return format_html('<a href="{}?customer={}">{}</a>', reverse("admin:payments_invoice_statement"),
+                           obj.user.get_username(), _("Statement"))
+
 
 class PaymentStateFilter(admin.SimpleListFilter):
     title = _("payment")
@@ -65,7 +87,7 @@ class PaymentStateFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("unpaid", _("Unpaid")), ("overdue", _("Overdue")), ("due_week", _("Due within 7 days")),
-                ("paid", _("Paid"))]
+                ("paid", _("Paid")), ("owed", _("Refund owed"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -78,6 +100,13 @@ class PaymentStateFilter(admin.SimpleListFilter):
                 return queryset.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=7))
             case "paid":
                 return queryset.filter(status=Invoice.Status.PAID)
+            case "owed":
+                # The shop owes the customer: money kept on a void invoice (a cancelled order), or paid beyond what
+                # an invoice asks. Half a cent of slack: SQLite computes the balance in floating point.
+                void = Q(status=Invoice.Status.VOID)
+                return queryset.annotate(balance_now=balance_expression()).filter(
+                    (void & Q(amount_paid__gt=F("amount_refunded") + HALF_CENT))
+                    | (~void & Q(balance_now__lt=-HALF_CENT)))
         return queryset
 
 
@@ -149,13 +178,73 @@ class InvoiceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
-        return [path("<int:pk>/record-payment/", self.admin_site.admin_view(self.record_payment_view),
-                     name="payments_invoice_record_payment"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [path("<int:pk>/record-payment/", view(self.record_payment_view),
+                     name="payments_invoice_record_payment"),
+                path("statement/", view(self.statement_choose_view), name="payments_invoice_statement"),
+                path("statement/<int:user_id>/", view(self.statement_view), name="payments_invoice_statement_print"),
+                path("statement/<int:user_id>/email/", view(require_POST(self.statement_email_view)),
+                     name="payments_invoice_statement_email"),
+                *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        invoice = Invoice.objects.select_related("order").filter(pk=object_id).first()
         extra_context = {**(extra_context or {}),
                          "record_payment_url": reverse("admin:payments_invoice_record_payment", args=[object_id])}
+        if invoice is not None:
+            extra_context["document_url"] = reverse("payments:invoice", kwargs={"number": invoice.order.number})
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- statements: any customer's, for a period: open, print, PDF, email ------------------------------------
+
+    def statement_choose_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = StatementForm(request.GET if "customer" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            url = reverse("admin:payments_invoice_statement_print", args=[form.cleaned_data["customer"].pk])
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            return redirect(f"{url}?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}")
+        if not form.is_bound:
+            start, end = previous_month(timezone.localdate())
+            form = StatementForm(initial={"start": start, "end": end, "customer": request.GET.get("customer", "")})
+        return TemplateResponse(request, "admin/payments/statement_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": _("A customer's statement"),
+        })
+
+    def _statement_period(self, request):
+        form = StatementPeriodForm(request.GET or request.POST)
+        if form.is_valid():
+            return form.cleaned_data["start"], form.cleaned_data["end"]
+        return previous_month(timezone.localdate())
+
+    def statement_view(self, request, user_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        customer = get_object_or_404(get_user_model(), pk=user_id)
+        start, end = self._statement_period(request)
+        context = documents.statement_context(user=customer, start=start, end=end)
+        if request.GET.get("format") == "pdf":
+            response = HttpResponse(documents.document_pdf(template=documents.STATEMENT, context=context),
+                                    content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{documents.statement_filename(context["statement"])}"'
+            return response
+        query = f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        email_url = (reverse("admin:payments_invoice_statement_email", args=[user_id]) + query
+                     if self.has_change_permission(request) and customer.email else "")
+        return HttpResponse(documents.document_html(template=documents.STATEMENT, request=request, context={
+            **context, "pdf_url": reverse("admin:payments_invoice_statement_print", args=[user_id]) + query
+            + "&format=pdf", "email_url": email_url}))
+
+    def statement_email_view(self, request, user_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        customer = get_object_or_404(get_user_model(), pk=user_id)
+        start, end = self._statement_period(request)
+        statement_email(customer=customer, start=start, end=end)
+        self.message_user(request, _("Statement emailed to %(email)s.") % {"email": customer.email}, messages.SUCCESS)
+        return redirect(reverse("admin:payments_invoice_statement") + f"?customer={customer.get_username()}")
 
     def record_payment_view(self, request, pk):
         invoice = get_object_or_404(Invoice.objects.select_related("order"), pk=pk)
@@ -182,6 +271,31 @@ class InvoiceAdmin(admin.ModelAdmin):
                                     (_("Balance"), money(invoice.balance)), (_("Due"), invoice.due_on)],
             "submit": _("Record the payment"),
         })
+
+
+class StatementPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period must end on or after the day it starts."))
+        return data
+
+
+class StatementForm(StatementPeriodForm):
+    customer = forms.CharField(label=_("Customer"), help_text=_("Their email address or user name."))
+
+    field_order = ["customer", "start", "end"]
+
+    def clean_customer(self):
+        value = self.cleaned_data["customer"].strip()
+        users = get_user_model().objects.filter(Q(username__iexact=value) | Q(email__iexact=value))
+        found = list(users[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(_("No single customer has this email address or user name."))
+        return found[0]
 
 
 class RefundForm(forms.Form):
@@ -266,6 +380,62 @@ class RefundAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and request.user.has_perm("payments.change_refund")
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(ReadOnlyAdmin):
+    """Credit notes are written by the refund and credit services; here they are opened, printed and emailed."""
+
+    list_display = ["number", "created_at", "invoice", "customer", "amount", "reason", "document_link"]
+    list_filter = ["created_at"]
+    search_fields = ["invoice__number", "invoice__order__number", "invoice__order__email", "reason"]
+    list_select_related = ["invoice__order", "invoice__account"]
+    fields = ["number", "invoice", "refund", "amount", "reason", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("number"), ordering="pk")
+    def number(self, obj):
+        return obj.number
+
+    @admin.display(description=_("customer"))
+    def customer(self, obj):
+        return obj.invoice.account.company_name if obj.invoice.account else obj.invoice.order.ship_name
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        url = reverse("payments:credit_note", kwargs={"number": obj.invoice.order.number, "pk": obj.pk})
+        return format_html('<a href="{}">{}</a> · <a href="{}?format=pdf">PDF</a>', url, _("Open"), url)
+
+    def get_urls(self):
+        return [path("<int:pk>/email/", self.admin_site.admin_view(require_POST(self.email_view)),
+                     name="payments_creditnote_email"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        note = CreditNote.objects.select_related("invoice__order").filter(pk=object_id).first()
+        if note is not None:
+            extra_context = {**(extra_context or {}), "document_url": reverse(
+                "payments:credit_note", kwargs={"number": note.invoice.order.number, "pk": note.pk}),
+                "email_url": reverse("admin:payments_creditnote_email", args=[note.pk])
+                if request.user.has_perm("payments.change_invoice") else ""}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def email_view(self, request, pk):
+        """Email the credit note and its PDF to the order's customer (through the outbox)."""
+        if not (self.has_view_permission(request) and request.user.has_perm("payments.change_invoice")):
+            raise PermissionDenied
+        note = get_object_or_404(CreditNote.objects.select_related("invoice__order"), pk=pk)
+        credit_note_email(note=note, user=request.user)
+        self.message_user(request, _("Credit note %(number)s emailed to %(email)s.")
+                          % {"number": note.number, "email": note.invoice.order.email}, messages.SUCCESS)
+        return redirect("admin:payments_creditnote_change", note.pk)
+
+
+@admin.register(StatementSent)
+class StatementSentAdmin(ReadOnlyAdmin):
+    list_display = ["month", "account", "closing_balance", "sent_at", "email"]
+    list_filter = ["month"]
+    search_fields = ["account__company_name"]
+    list_select_related = ["account", "email"]
 
 
 @admin.register(StripeEvent)

@@ -237,6 +237,33 @@ class CreditNote(models.Model):
     def __str__(self):
         return f"{self.amount} ({self.reason})"
 
+    @property
+    def number(self) -> str:
+        """As printed on the credit note: CN- and its id."""
+        return f"CN-{self.pk:05d}"
+
+
+class StatementSent(models.Model):
+    """A monthly statement emailed to a business account: one row per account and month, written in the
+    transaction that queues the email, so the job sends each statement once however often it runs."""
+
+    account = models.ForeignKey(CreditAccount, verbose_name=_("business account"), related_name="statements_sent",
+                                on_delete=models.CASCADE)
+    month = models.DateField(_("month"), help_text=_("The first day of the month the statement covers."))
+    closing_balance = MoneyField(_("closing balance"))
+    email = models.ForeignKey("outbox.OutboxEmail", verbose_name=_("email"), null=True, blank=True,
+                              related_name="+", on_delete=models.SET_NULL)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly statement sent")
+        verbose_name_plural = _("monthly statements sent")
+        ordering = ["-month", "account"]
+        constraints = [models.UniqueConstraint(fields=["account", "month"], name="statement_once_per_month")]
+
+    def __str__(self):
+        return f"{self.account} {self.month:%Y-%m}"
+
 
 class StripeEvent(models.Model):
     """Every webhook event received, once: its id is the idempotency key of the whole handling."""

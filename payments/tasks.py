@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import expiry, refunds, reminders
+from .services import documents, expiry, refunds, reminders
 
 
 @shared_task
@@ -23,3 +23,8 @@ def refund_send_task(refund_id: int) -> str:
 @shared_task
 def refunds_send_pending() -> int:
     return refunds.refunds_send_pending()
+
+
+@shared_task
+def statements_send_monthly() -> int:
+    return len(documents.statements_send_monthly())

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.identity import seller_identity
 from orders.models import Order
 
 from .models import Carrier, Shipment, ShipmentLine
@@ -173,6 +174,7 @@ class ShipmentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, template, {
             "order": order, "shop_name": settings.SHOP_NAME, "invoice": getattr(order, "invoice", None),
             "tax_lines": order.tax_lines.all(), "today": timezone.localdate(),
+            "seller": seller_identity(), "show_qst": order.ship_province == "QC",
         })
 
     def packing_slip_view(self, request, order_pk):

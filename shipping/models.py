@@ -7,6 +7,8 @@
   letters), the most specific match winning. A destination no zone of a method covers is not served by it.
 - FulfilmentCapacity (one row) and Holiday feed the promised delivery date (shipping.services.promise).
 - A Shipment is one parcel handed to a carrier: some or all units of an order's lines, with a tracking number.
+- Store pickup needs no shipment: a Pickup is an order picked up in store as the store's staff see it (a proxy of
+  orders.Order with permissions of its own), and a StoreAssignment names the stores a staff member works at.
 """
 
 import re
@@ -22,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField
+from orders.models import Order
 
 
 @lru_cache(maxsize=4096)
@@ -236,3 +239,31 @@ class BackInStockRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.variant_id}"
+
+
+class StoreAssignment(models.Model):
+    """A staff member works at a store: they see and hand over that store's pickups. One row per person and store;
+    Managers (and superusers) see every store's pickups without one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"),
+                             related_name="store_assignments", on_delete=models.CASCADE)
+    location = models.ForeignKey("inventory.StockLocation", verbose_name=_("store"), related_name="assignments",
+                                 on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("store assignment")
+        verbose_name_plural = _("store assignments")
+        ordering = ["location", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "location"], name="store_assignment_once")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.location}"
+
+
+class Pickup(Order):
+    """An order picked up in store, as the store's staff work on it (shipping.admin_pickups)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pickup")
+        verbose_name_plural = _("pickups")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "allauth",
     "allauth.account",
+    # What every app shares: the seller's identity (legal name, address, GST/HST and QST numbers), core.identity.
+    "core",
     "catalog",
     "inventory",
     "orders",
@@ -269,6 +271,9 @@ SHOP_JOBS = {
                      "options": {"expires": 590}},
     # Invoice reminders (due soon, overdue, final notice), once a day in the morning.
     "invoices-remind": {"task": "payments.tasks.invoices_remind", "schedule": crontab(hour=9, minute=0)},
+    # Last month's statement to each business account with a balance, once per account and month.
+    "statements-monthly": {"task": "payments.tasks.statements_send_monthly",
+                           "schedule": crontab(day_of_month=1, hour=7, minute=0)},
     # Safety net after receipts: waiting backorders take arrived stock, then back-in-stock sign-ups are told.
     "backorders-fill": {"task": "shipping.tasks.backorders_fill_all", "schedule": _every or 600.0,
                         "options": {"expires": 590}},
@@ -287,6 +292,17 @@ SHOP_JOBS = {
     "request-metrics-tidy": {"task": "monitoring.tasks.request_minutes_tidy", "schedule": crontab(hour=3, minute=30)},
     # Quotes sent or accepted past their validity date become "expired" (quotes.services.quotes_expire).
     "quotes-expire": {"task": "quotes.tasks.quotes_expire_daily", "schedule": crontab(hour=0, minute=30)},
+    # Reorder suggestions from the last SHOP_REORDER_WEEKS of sales (purchasing.services.reorder), once a night.
+    "reorder-suggestions": {"task": "purchasing.tasks.reorder_suggestions_nightly",
+                            "schedule": crontab(hour=1, minute=30)},
+    # A stock row fell to its reorder point: the Warehouse group is emailed, once per crossing.
+    "low-stock-alerts": {"task": "purchasing.tasks.low_stock_alerts", "schedule": _every or 600.0,
+                         "options": {"expires": 590}},
+    # The REST API's Idempotency-Keys older than SHOP_API_IDEMPOTENCY_HOURS are forgotten, once a night (an expired
+    # key is ignored before then).
+    "api-idempotency-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": crontab(hour=4, minute=15)},
+    # Store pickups ready for SHOP_PICKUP_REMIND_DAYS days and not collected: the customer is reminded once.
+    "pickups-remind": {"task": "shipping.tasks.pickups_remind_daily", "schedule": crontab(hour=9, minute=30)},
 }
 CELERY_BEAT_SCHEDULE = {name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in SHOP_JOBS.items()}
 
@@ -334,6 +350,10 @@ SHOP_NAME = env.str("SHOP_NAME", default="comptoir")
 SHOP_PRODUCTS_PER_PAGE = env.int("SHOP_PRODUCTS_PER_PAGE", default=24)
 # At or below this many units available online, the product page says "only N left".
 SHOP_LOW_STOCK_DISPLAY = env.int("SHOP_LOW_STOCK_DISPLAY", default=5)
+# Reorder suggestions: the pace of sales is read over this many weeks, and this many days of sales are kept as
+# safety stock on top of the supplier's lead time.
+SHOP_REORDER_WEEKS = env.int("SHOP_REORDER_WEEKS", default=8)
+SHOP_REORDER_SAFETY_DAYS = env.int("SHOP_REORDER_SAFETY_DAYS", default=7)
 # Safety net only: every stock movement and catalogue edit already bumps the version in the page keys.
 SHOP_PAGE_CACHE_SECONDS = env.int("SHOP_PAGE_CACHE_SECONDS", default=600)
 # Off: catalogue pages are rendered on every visit (what a cache miss costs; the benchmark's "miss" runs), while the
@@ -389,6 +409,8 @@ SECURE_CSP = {
 }
 # An unpaid card order holds its stock this long; then the reservation is released and the customer told.
 SHOP_PAYMENT_EXPIRY_MINUTES = env.float("SHOP_PAYMENT_EXPIRY_MINUTES", default=60)
+# A store pickup ready this many days and not collected is flagged for staff and its customer reminded once.
+SHOP_PICKUP_REMIND_DAYS = env.int("SHOP_PICKUP_REMIND_DAYS", default=7)
 # Cheque orders are held until the cheque arrives; the invoice is due this many days after the order.
 SHOP_CHEQUE_DUE_DAYS = env.int("SHOP_CHEQUE_DUE_DAYS", default=14)
 # Reminders: "due soon" this many days before the due date; "final notice" this many days after it.
@@ -427,6 +449,36 @@ SHOP_MONITORING_KEEP_DAYS = env.int("SHOP_MONITORING_KEEP_DAYS", default=90)
 # networks (e.g. 10.0.0.0/8); with neither set it answers 404 to everyone. No default token, on purpose.
 SHOP_METRICS_TOKEN = env.str("SHOP_METRICS_TOKEN", default="")
 SHOP_METRICS_ALLOWED_NETWORKS = env.list("SHOP_METRICS_ALLOWED_NETWORKS", default=[])
+
+# The back office's REST API (api app, /api/v1/): token auth with the point-of-sale keys, permissions from the user's
+# groups, JSON errors, pages of 50; its OpenAPI schema (drf-spectacular) at /api/v1/schema/, read at /api/v1/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissions"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONObjectParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.UpdatedSinceFilter"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "comptoir back-office API",
+    "DESCRIPTION": "Products, stock, orders, customers and purchase orders of the shop, for a point-of-sale or "
+                   "back-office system. Authenticate with `Authorization: Bearer <key>`; send an `Idempotency-Key` "
+                   "header with every write.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ProvinceEnum": "orders.models.Province", "OrderStatusEnum": "orders.models.Order.Status",
+                            "PurchaseOrderStatusEnum": "purchasing.models.PurchaseOrder.Status"},
+}
+# An Idempotency-Key's answer is kept this long: a retry within it is answered without doing the write again.
+SHOP_API_IDEMPOTENCY_HOURS = env.int("SHOP_API_IDEMPOTENCY_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,7 @@ from storefront.sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("inventory.urls")),
+    path("api/v1/", include("api.urls")),  # the back office's REST API (its docs: /api/v1/docs/)
     path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("", include("monitoring.urls")),  # /metrics, for Prometheus (token or allowed network only)
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},

@@ -19,17 +19,18 @@ CUSTOMERS, CONTENT, SYSTEM = "customers", "content", "system"
 # Each section and its models ("app_label.model_name"), in the order staff meet them in their day.
 SECTIONS: list[tuple[str, str, list[str]]] = [
     (SELLING, _("Selling"), [
-        "orders.order", "returns.returnrequest", "catalog.product", "catalog.productvariant", "catalog.category",
-        "checkout.cart",
+        "orders.order", "returns.returnrequest", "shipping.pickup", "catalog.product", "catalog.productvariant",
+        "catalog.category", "checkout.cart",
     ]),
     (WAREHOUSE, _("Warehouse"), [
         "shipping.shipment", "inventory.stock", "inventory.stockmovement", "staff.timeentry",
-        "inventory.stocklocation", "shipping.fulfilmentcapacity", "shipping.holiday", "orders.deliverymethod",
+        "inventory.stocklocation", "shipping.storeassignment", "shipping.fulfilmentcapacity", "shipping.holiday",
+        "orders.deliverymethod",
         "shipping.carrier", "shipping.zone", "shipping.backinstockrequest",
     ]),
     (MONEY, _("Money"), [
         "payments.invoice", "payments.payment", "payments.refund", "payments.creditaccount", "payments.creditnote",
-        "orders.taxrate", "staff.staffcost",
+        "orders.taxrate", "core.selleridentity", "staff.staffcost",
     ]),
     (CUSTOMERS, _("Customers"), [
         "crm.contact", "help.customerquestion", "crm.customerscore", "crm.segment", "crm.perk", "crm.interaction",

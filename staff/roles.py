@@ -7,18 +7,23 @@ not the groups in the admin, which the next `migrate` puts back. For a local var
 Each group, what it works with (view, add, change; "+ delete" where deleting is a normal edit), what it only sees:
 - Store staff: the counter forms (in-store sales, receipts, returns, transfers, count corrections: stock movements).
   Answers quote requests for made-to-order products (view, change: price, send, decline).
-  Sees stock levels, movements, locations, products and variants. Not orders. Logs their own hours (timesheets:
-  view and add, their own rows only; staff.admin).
+  Sees stock levels, movements, locations, products and variants. Not orders, except the pickups of the stores they
+  are assigned to (shipping.StoreAssignment): view, change ("Ready for pickup", "Picked up"). Logs their own hours
+  (timesheets: view and add, their own rows only; staff.admin).
 - Warehouse: the counter forms; shipments (the Ship form, "Mark delivered"); returns (approve, refuse, receive; not
   the refund). Sees orders with their lines and timeline, delivery methods, carriers, capacity, holidays, stock,
-  products. Not invoices or payments. Logs their own hours, as Store staff do.
-- Accounts: invoices (record a payment, due date, reminders), payments (refund), refunds, business accounts, returns
-  (the refund step). Sees orders with their lines and timeline, credit notes, customer profiles, user accounts (to
-  pick a business account's user).
+  products. Not invoices or payments. Logs their own hours, as Store staff do. Purchasing: suppliers' terms and
+  items (+ delete), reorder suggestions (into purchase orders), purchase orders (lines + delete while drafts; send,
+  receive), low-stock alerts, and the reorder point and quantity of stock levels.
+- Accounts: invoices (record a payment, due date, reminders; print, PDF), payments (refund), refunds, business
+  accounts (statements: print, PDF, email), the seller's identity printed on invoices, returns (the refund step).
+  Sees orders with their lines and timeline, credit notes (print, PDF, email), customer profiles, user accounts (to
+  pick a business account's user), purchase orders.
 - Marketing: CRM contacts, their interactions (+ delete), segments and perks (+ delete); moderation of reviews,
   questions and answers, and the shop's answers; the FAQ (topics; entries + delete) and the question inbox; pages and
   news (+ delete). Sees the consent log, customer scores, FAQ searches that found nothing, categories and products.
-- Catalogue managers: categories, products, variants (prices), pictures (+ delete). Sees stock levels and movements.
+- Catalogue managers: categories, products, variants (prices), pictures (+ delete). Sees stock levels and movements,
+  suppliers' terms and items.
 - Managers: every business record of the shop's own apps, models added later included (MANAGER_LIMITS), + delete on
   content and calendars (MANAGER_DELETE). Only sees what the services write (the stock ledger, order lines and
   timeline, consent log, scores, credit notes, the periodic jobs' runs) and user accounts. May run a periodic job now.
@@ -57,25 +62,41 @@ _ORDERS_READ = {
     "orders.order": VIEW, "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
 }
 
+# Reordering (purchasing): suppliers' terms and items (+ delete), the nightly suggestions (turned into purchase
+# orders by an admin action), purchase orders (send, receive) and the low-stock alerts.
+_PURCHASING = {
+    "purchasing.supplierterms": WORK, "purchasing.supplieritem": FULL, "purchasing.reordersuggestion": VIEW,
+    "purchasing.purchaseorder": WORK, "purchasing.purchaseorderline": FULL, "purchasing.purchaseorderevent": VIEW,
+    "purchasing.lowstockalert": VIEW,
+}
+
 # Their own hours: staff.admin shows a member without "change" on time entries only their own rows.
 _OWN_HOURS = {"staff.timeentry": RECORD}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     # Store staff sell: they answer quote requests for made-to-order work (price, lead time, validity).
-    STORE_STAFF: {**_STOCK_AT_THE_COUNTER, **_OWN_HOURS, "quotes.quote": EDIT},
+    STORE_STAFF: {**_STOCK_AT_THE_COUNTER, **_OWN_HOURS, "quotes.quote": EDIT,
+                  # the pickups of their own stores (shipping.StoreAssignment): ready for pickup, picked up
+                  "shipping.pickup": EDIT},
     WAREHOUSE: {
         **_STOCK_AT_THE_COUNTER, **_ORDERS_READ, **_OWN_HOURS,
         "orders.deliverymethod": VIEW,
         "shipping.shipment": WORK, "shipping.shipmentline": VIEW, "shipping.carrier": VIEW,
         "shipping.fulfilmentcapacity": VIEW, "shipping.holiday": VIEW,
         "returns.returnrequest": EDIT, "returns.returnline": VIEW,
+        **_PURCHASING,
+        "inventory.stock": EDIT,  # the reorder point and quantity of a stock row (levels move through the forms)
     },
     ACCOUNTS: {
         **_ORDERS_READ,
         "payments.invoice": EDIT, "payments.payment": EDIT, "payments.refund": WORK, "payments.creditnote": VIEW,
-        "payments.creditaccount": WORK,
+        "payments.creditaccount": WORK, "payments.statementsent": VIEW,
+        # the seller's legal name, address and tax numbers printed on invoices (one row: set, then changed)
+        "core.selleridentity": WORK,
         "returns.returnrequest": EDIT, "returns.returnline": VIEW,
         "accounts.profile": VIEW, "auth.user": VIEW,
+        # what the shop has ordered from its suppliers (to match their invoices), never changed here
+        "purchasing.purchaseorder": VIEW, "purchasing.purchaseorderline": VIEW, "purchasing.purchaseorderevent": VIEW,
     },
     MARKETING: {
         "crm.contact": WORK, "crm.interaction": FULL, "crm.consentevent": VIEW, "crm.customerscore": VIEW,
@@ -96,6 +117,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.category": WORK, "catalog.product": WORK, "catalog.productvariant": WORK,
         "catalog.productimage": FULL,
         "inventory.stock": VIEW, "inventory.stockmovement": VIEW,
+        "purchasing.supplierterms": VIEW, "purchasing.supplieritem": VIEW,
     },
 }
 
@@ -105,10 +127,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 MANAGER_DEFAULT = WORK
 MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
     "inventory.apitoken": (), "payments.stripeevent": (), "outbox.outboxemail": (),
-    "inventory.stock": VIEW, "inventory.stockmovement": RECORD,
+    "inventory.stock": EDIT, "inventory.stockmovement": RECORD,
+    "purchasing.reordersuggestion": VIEW, "purchasing.purchaseorderevent": VIEW, "purchasing.lowstockalert": VIEW,
     "orders.orderline": VIEW, "orders.ordertaxline": VIEW, "orders.orderevent": VIEW,
     "orders.orderallocation": VIEW, "checkout.cart": VIEW, "checkout.cartline": VIEW,
-    "payments.creditnote": VIEW, "crm.consentevent": VIEW, "crm.customerscore": VIEW, "help.searchmiss": VIEW,
+    "payments.creditnote": VIEW, "payments.statementsent": VIEW,
+    "crm.consentevent": VIEW, "crm.customerscore": VIEW, "help.searchmiss": VIEW,
     "shipping.shipmentline": VIEW, "shipping.backinstockrequest": VIEW, "returns.returnline": VIEW,
     "coupons.couponredemption": VIEW, "coupons.incentive": RECORD, "coupons.winbackcandidate": VIEW,
     # written by customers or by checkout and the payment services: worked on, never made up in the admin
@@ -116,6 +140,7 @@ MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
     "community.productquestion": EDIT, "help.customerquestion": EDIT, "accounts.profile": EDIT,
     "accounts.address": EDIT, "shipping.fulfilmentcapacity": EDIT,
     "quotes.quote": EDIT,  # customers' requests, answered through the services
+    "shipping.pickup": EDIT,  # orders picked up in store: moved through shipping.services.pickups
     # the record of the periodic jobs' runs: written by the runs themselves (Managers may start one: MANAGER_SPECIAL)
     "jobs.jobrun": VIEW,
     # a newsletter's recipients and the footer's sign-ups: written by the services (the consent proof)
@@ -125,7 +150,8 @@ MANAGER_LIMITS: dict[str, tuple[str, ...]] = {
 MANAGER_DELETE = {
     "catalog.productimage", "crm.interaction", "crm.segment", "crm.perk", "help.faqentry", "pages.page",
     "pages.newsitem", "pages.storehours", "shipping.holiday", "shipping.rate", "staff.timeentry",
-    "newsletters.newsletter", "newsletters.newsletterblock",
+    "newsletters.newsletter", "newsletters.newsletterblock", "shipping.storeassignment",
+    "purchasing.supplieritem", "purchasing.purchaseorderline",
 }
 # Outside the shop's apps: user accounts may be looked up (picking a business account's user), never changed.
 MANAGER_EXTRA = {"auth.user": VIEW}

@@ -24,6 +24,7 @@ from inventory.selectors import stock_low
 from orders.models import Order
 from outbox.models import OutboxEmail
 from payments.models import Invoice
+from shipping.services.pickups import pickups_for, pickups_not_collected
 from shipping.services.shipments import orders_to_prepare_count, pickups_waiting
 
 
@@ -41,7 +42,8 @@ class _Item:
     label: str
     model: str  # "app_label.model_name" of the list the count opens: the view (or change) permission on it
     url: Callable[[], str]
-    count: Callable[[], int]
+    count: Callable[..., int]
+    for_user: bool = False  # count(user): only what that member's list shows (their stores' pickups)
 
 
 def _changelist(model: str, query: str) -> Callable[[], str]:
@@ -56,6 +58,9 @@ ITEMS = [
           lambda: Order.objects.late().count()),
     _Item("pickups", _("Pickups waiting"), "orders.order", _changelist("orders.order", "?pickup=waiting"),
           lambda: pickups_waiting().count()),
+    _Item("pickups_not_collected", _("Pickups not collected in time"), "shipping.pickup",
+          _changelist("shipping.pickup", "?step=not_collected"),
+          lambda user: pickups_for(user=user, queryset=pickups_not_collected()).count(), for_user=True),
     _Item("overdue", _("Invoices overdue"), "payments.invoice", _changelist("payments.invoice", "?state=overdue"),
           lambda: Invoice.objects.overdue().count()),
     _Item("customer_questions", _("Customer questions to answer"), "help.customerquestion",
@@ -79,5 +84,6 @@ def _may_view(user, model: str) -> bool:
 def today_items(*, user) -> list[TodayItem]:
     """The items `user` may open, with their counts: one COUNT query per item (the permissions are the ones the
     admin has already read for the request)."""
-    return [TodayItem(key=item.key, label=item.label, count=item.count(), url=item.url())
+    return [TodayItem(key=item.key, label=item.label, count=item.count(user) if item.for_user else item.count(),
+                      url=item.url())
             for item in ITEMS if user.is_active and user.is_staff and _may_view(user, item.model)]

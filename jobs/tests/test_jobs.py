@@ -115,6 +115,8 @@ def test_the_jobs_page_lists_every_scheduled_job_with_its_schedule_and_last_run(
         "| Nov. 23, 2026, 9:05 a.m. (Job runner (manage.py run_jobs)) | 1.50 s | OK: C-1001, C-1002 | Run now",
         "Send pending card refunds refunds-send | every 10 minutes | Never | — | — | Run now",
         "Invoice reminders invoices-remind | every day at 9 a.m. | Never | — | — | Run now",
+        "Monthly statements to business accounts statements-monthly | on day 1 of every month at 7 a.m. | Never | — "
+        "| — | Run now",
         "Fill backorders, tell back-in-stock sign-ups backorders-fill | every 10 minutes | Never | — | — | Run now",
         "Send newsletters (scheduled ones, resume stopped sends) newsletters-send | every minute | Never | — | — "
         "| Run now",
@@ -124,6 +126,11 @@ def test_the_jobs_page_lists_every_scheduled_job_with_its_schedule_and_last_run(
         "Roll up and delete old request metrics request-metrics-tidy | every day at 3:30 a.m. | Never | — | — "
         "| Run now",
         "Expire quotes past their validity date quotes-expire | every day at 12:30 a.m. | Never | — | — | Run now",
+        "Reorder suggestions reorder-suggestions | every day at 1:30 a.m. | Never | — | — | Run now",
+        "Low-stock alerts to the warehouse low-stock-alerts | every 10 minutes | Never | — | — | Run now",
+        "Forget the API's expired idempotency keys api-idempotency-purge | every day at 4:15 a.m. | Never | — | — "
+        "| Run now",
+        "Remind customers of pickups not collected pickups-remind | every day at 9:30 a.m. | Never | — | — | Run now",
     ]
 
 
@@ -243,7 +250,9 @@ def test_celery_beat_sends_every_job_through_the_recording_task(settings, mailou
         name: {**job, "task": "jobs.tasks.job_run", "args": (name,)} for name, job in settings.SHOP_JOBS.items()}
     assert set(settings.SHOP_JOBS) == {"outbox-sweep", "payments-expire", "refunds-send", "invoices-remind",
                                        "backorders-fill", "customer-scores", "request-metrics-tidy",
-                                       "coupons-thank-you", "quotes-expire", "cross-sell-pairs", "newsletters-send"}
+                                       "coupons-thank-you", "quotes-expire", "cross-sell-pairs", "newsletters-send",
+                                       "reorder-suggestions", "low-stock-alerts", "pickups-remind",
+                                       "api-idempotency-purge", "statements-monthly"}
     OutboxEmailFactory(created_at=ago(minutes=5))
 
     entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
@@ -291,7 +300,8 @@ def test_run_jobs_once_runs_the_due_jobs_and_records_them(mailoutbox):
     # Every interval job ran once; the daily ones wait for their hour.
     assert sorted(JobRun.objects.values_list("job", "trigger", "status")) == [
         ("backorders-fill", "runner", "ok"), ("coupons-thank-you", "runner", "ok"),
-        ("newsletters-send", "runner", "ok"), ("outbox-sweep", "runner", "ok"), ("payments-expire", "runner", "ok"),
+        ("low-stock-alerts", "runner", "ok"), ("newsletters-send", "runner", "ok"), ("outbox-sweep", "runner", "ok"),
+        ("payments-expire", "runner", "ok"),
         ("refunds-send", "runner", "ok")]
 
 

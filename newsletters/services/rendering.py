@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import Product
+from core.identity import seller_identity, seller_postal_address
 from crm.models import Contact
 
 from ..models import Newsletter, NewsletterBlock
@@ -106,6 +107,14 @@ def _blocks(newsletter: Newsletter, language: str) -> list[dict]:
     return blocks
 
 
+def _seller_footer() -> dict:
+    """The legal name and postal address CASL requires: the seller's identity once staff set it, else the settings."""
+    identity = seller_identity()
+    if identity.pk is None:
+        return {"legal_name": settings.SHOP_LEGAL_NAME, "postal_address": settings.SHOP_POSTAL_ADDRESS}
+    return {"legal_name": identity.legal_name, "postal_address": seller_postal_address(identity)}
+
+
 def newsletter_render(*, newsletter: Newsletter, language: str, link: str = LINK_MARKER,
                       test: bool = False) -> Rendered:
     """The email in `language` (English or French); `link` is the recipient's unsubscribe link (default: the
@@ -117,7 +126,7 @@ def newsletter_render(*, newsletter: Newsletter, language: str, link: str = LINK
             "newsletter": newsletter, "language": language, "subject": newsletter.subject_in(language),
             "blocks": _blocks(newsletter, language), "unsubscribe_url": link, "test": test,
             "shop_name": settings.SHOP_NAME, "shop_url": base + reverse("catalog:home"),
-            "legal_name": settings.SHOP_LEGAL_NAME, "postal_address": settings.SHOP_POSTAL_ADDRESS,
+            **_seller_footer(),
             "contact_email": settings.SHOP_CONTACT_EMAIL or settings.DEFAULT_FROM_EMAIL,
             "privacy_url": base + reverse("crm:privacy"),
         }

@@ -7,14 +7,16 @@ from django.utils.translation import gettext as _
 from core.hooks import Hook
 from inventory import services as stock_services
 
-from ..models import Order, OrderAllocation, OrderEvent
+from ..models import DeliveryMethod, Order, OrderAllocation, OrderEvent
 
 S = Order.Status
 ALLOWED_MOVES: dict[str, set[str]] = {
     S.RECEIVED: {S.PAID, S.PREPARING, S.CANCELLED, S.EXPIRED},
     S.PAID: {S.PREPARING, S.CANCELLED},
-    S.PREPARING: {S.SHIPPED, S.CANCELLED},
+    S.PREPARING: {S.SHIPPED, S.READY_FOR_PICKUP, S.CANCELLED},
     S.SHIPPED: {S.DELIVERED},
+    # Store pickup: the units left stock when it became ready; picked up (with the collector's name) = delivered.
+    S.READY_FOR_PICKUP: {S.DELIVERED},
     S.DELIVERED: set(),
     S.CANCELLED: set(),
     # An unpaid card order whose reservation ran out; a late payment holds its stock again (payments.services).
@@ -49,6 +51,12 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
             _("Order %(number)s is not paid yet: it is prepared once its payment is received (record a cheque on "
               "its invoice).") % {"number": order.number}
         )
+    if to == S.READY_FOR_PICKUP and order.delivery_method.kind != DeliveryMethod.Kind.PICKUP:
+        raise TransitionNotAllowed(_("Order %(number)s is delivered to an address, not picked up in store.")
+                                   % {"number": order.number})
+    if (order.status, to) == (S.READY_FOR_PICKUP, S.DELIVERED) and not note.strip():
+        raise TransitionNotAllowed(_("Record who picked up order %(number)s (shipping's Pickups list).")
+                                   % {"number": order.number})
     held = _held(order)
     if to in RELEASE_REASONS and held:
         stock_services.stock_release(allocations=held, reference=order.number, user=user,
@@ -56,7 +64,8 @@ def order_transition(*, order: Order, to: str, user=None, note: str = "") -> Ord
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
         # The units are back on sale: orders waiting for them (backorders) are served first.
         stock_services.restock_after_commit(variant_ids={a.variant_id for a in held})
-    elif to == S.SHIPPED and held:
+    elif to in (S.SHIPPED, S.READY_FOR_PICKUP) and held:
+        # A pickup's units are handed over when it is ready: they leave the shelf as a parcel would.
         stock_services.stock_ship(allocations=held, reference=order.number, user=user)
         OrderAllocation.objects.filter(line__order=order, released=False).update(released=True)
     if to in RELEASE_REASONS:

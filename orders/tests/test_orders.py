@@ -131,7 +131,12 @@ def test_staff_actions_in_the_admin_move_orders_and_refuse_impossible_moves(admi
     admin_client.post(changelist, {"action": "mark_delivered", "_selected_action": [order.pk]})
     order.refresh_from_db()
     assert order.status == "received"  # received -> delivered is not allowed
-    admin_client.post(changelist, {"action": "mark_cancelled", "_selected_action": [order.pk]}, follow=True)
+    # Cancelling asks for confirmation first (payments.services.cancellation), then cancels.
+    admin_client.post(changelist, {"action": "cancel_orders", "_selected_action": [order.pk]})
+    order.refresh_from_db()
+    assert order.status == "received"
+    admin_client.post(changelist, {"action": "cancel_orders", "_selected_action": [order.pk], "confirm": "yes"},
+                      follow=True)
     order.refresh_from_db()
     assert order.status == "cancelled"
     listing = admin_client.get(changelist + "?status__exact=cancelled").content.decode()

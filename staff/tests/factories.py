@@ -47,7 +47,8 @@ def invoice_make(order: Order, *, due_on: datetime.date, status: str = Invoice.S
 
 
 # What the Today panel must count on today_shop_seed()'s shop, worked out by hand in its comments.
-TODAY_COUNTS = {"to_prepare": 6, "late": 3, "pickups": 2, "overdue": 2, "customer_questions": 3,
+TODAY_COUNTS = {"to_prepare": 6, "late": 3, "pickups": 2, "pickups_not_collected": 0, "overdue": 2,
+                "customer_questions": 3,
                 "product_questions": 3, "low_stock": 2, "failed_emails": 2}
 
 
