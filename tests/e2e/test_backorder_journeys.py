@@ -79,7 +79,7 @@ def test_a_shopper_orders_beyond_stock_sees_what_ships_later_and_staff_receiving
     staff_page = new_context().new_page()
     admin_log_in(staff_page, staff)
     staff_page.get_by_role("link", name="Stock levels").click()
-    expect(staff_page.get_by_role("heading", name="Select stock level to view")).to_be_visible()
+    expect(staff_page.get_by_role("heading", name="Select stock level to change")).to_be_visible()
     staff_page.get_by_role("link", name="Record a receipt from a supplier").click()
     expect(staff_page.get_by_role("heading", name="Record a receipt from a supplier")).to_be_visible()
     staff_page.get_by_label("SKU").fill("MUG-1")

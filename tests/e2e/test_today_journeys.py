@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LABELS = {
     "to_prepare": "Orders to prepare", "late": "Late orders", "pickups": "Pickups waiting",
+    "pickups_not_collected": "Pickups not collected in time",
     "overdue": "Invoices overdue", "customer_questions": "Customer questions to answer",
     "product_questions": "Product questions unanswered", "low_stock": "Low stock", "failed_emails": "Failed emails",
 }
