@@ -131,9 +131,10 @@ class LookupWidget(widgets.ForeignKeyWidget):
     (prime); an unknown key is a row error in plain words. `also_by_id`: a number that is no key is tried as an id."""
 
     def __init__(self, model, field, *, unknown: str, also_by_id: bool = False, also_by: str = "",
-                 required: bool = True, **kwargs):
+                 required: bool = True, related: tuple[str, ...] = (), **kwargs):
         super().__init__(model, field, **kwargs)
         self.unknown = unknown
+        self.related = related  # read with each row (select_related): what the import reads of it, no query per row
         self.also_by_id = also_by_id
         self.also_by = also_by  # another unique-enough column tried next (a location's name after its code)
         self.required = required
@@ -141,8 +142,8 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
     def prime(self, values) -> None:
         keys = {_text(v) for v in values} - {""}
-        self.cache = {str(getattr(obj, self.field)): obj
-                      for obj in self.model.objects.filter(**{f"{self.field}__in": keys})}
+        rows = self.model.objects.select_related(*self.related) if self.related else self.model.objects
+        self.cache = {str(getattr(obj, self.field)): obj for obj in rows.filter(**{f"{self.field}__in": keys})}
         if self.also_by:
             for obj in self.model.objects.filter(**{f"{self.also_by}__in": keys - set(self.cache)}):
                 self.cache.setdefault(str(getattr(obj, self.also_by)), obj)

@@ -34,7 +34,7 @@ class StockInstanceLoader(BaseInstanceLoader):
 
 class StockResource(ShopResource):
     sku = Field(attribute="variant", column_name="sku", widget=LookupWidget(
-        ProductVariant, "sku", unknown=gettext_lazy("Unknown SKU “%(value)s”.")))
+        ProductVariant, "sku", unknown=gettext_lazy("Unknown SKU “%(value)s”."), related=("product",)))
     location = Field(attribute="location", column_name="location", widget=LookupWidget(
         StockLocation, "code", also_by="name",
         unknown=gettext_lazy("Unknown location “%(value)s”: give a location's code (or its exact name).")))

@@ -57,9 +57,14 @@ def _require_positive(quantity: int) -> None:
 
 
 def _locked_stock(variant: ProductVariant, location: StockLocation) -> Stock:
-    """The stock row for a SKU at a location, created if needed, locked until the transaction ends."""
-    stock, _created = Stock.objects.get_or_create(variant=variant, location=location)
-    return Stock.objects.select_for_update().get(pk=stock.pk)
+    """The stock row for a SKU at a location, created if needed, locked until the transaction ends (one query when
+    the row exists, as it nearly always does)."""
+    locked = Stock.objects.select_for_update().order_by()
+    try:
+        return locked.get(variant=variant, location=location)
+    except Stock.DoesNotExist:
+        stock, _created = Stock.objects.get_or_create(variant=variant, location=location)  # a unique constraint
+        return locked.get(pk=stock.pk)
 
 
 def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, reason="", reference="",
@@ -93,6 +98,14 @@ def _apply(stock: Stock, *, kind, on_hand_delta=0, reserved_delta=0, user=None, 
 def _refresh_pages_on_commit(variant_ids) -> None:
     rows = ProductVariant.objects.filter(pk__in=set(variant_ids)).values_list("product_id", "product__category_id")
     _pages_refresh_on_commit(product_ids={p for p, _c in rows}, category_ids={c for _p, c in rows})
+
+
+def _refresh_pages_of_variant_on_commit(variant: ProductVariant) -> None:
+    """_refresh_pages_on_commit for one SKU, with no query when its product is loaded already (a CSV import's)."""
+    if not ProductVariant.product.is_cached(variant):
+        _refresh_pages_on_commit([variant.pk])
+        return
+    _pages_refresh_on_commit(product_ids={variant.product_id}, category_ids={variant.product.category_id})
 
 
 def _pages_refresh_on_commit(*, product_ids, category_ids) -> None:
@@ -307,7 +320,7 @@ def stock_count_record(*, variant: ProductVariant, location: StockLocation, coun
         if delta == 0:
             return CountResult(None, taken)
         movement = _apply(stock, kind=Kind.CORRECTION, on_hand_delta=delta, user=user, reason=reason)
-        _refresh_pages_on_commit([variant.pk])
+        _refresh_pages_of_variant_on_commit(variant)
         return CountResult(movement, taken)
 
 
