@@ -11,24 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-env_value() {  # the environment wins over .env, as in shop/settings.py
-    local name=$1 default=$2
-    if [ -n "${!name:-}" ]; then printf '%s' "${!name}"; return; fi
-    if [ -f .env ]; then
-        local line
-        line=$(grep -E "^${name}=" .env | tail -n 1 || true)
-        if [ -n "$line" ]; then printf '%s' "${line#*=}"; return; fi
-    fi
-    printf '%s' "$default"
-}
-
-database_url=$(env_value DATABASE_URL "")
-case "$database_url" in
-    postgres://*|postgresql://*) ;;
-    *) echo "backup.sh: DATABASE_URL must be a postgres:// URL (got '${database_url:-nothing}')." >&2; exit 2 ;;
-esac
-media_root=$(env_value MEDIA_ROOT "$PWD/media")
-private_root=$(env_value PRIVATE_MEDIA_ROOT "$PWD/private-media")
+# shellcheck source=scripts/backup-settings.sh
+. scripts/backup-settings.sh backup.sh
 
 destination=${1:-backups}
 target="$destination/comptoir-$(date +%Y%m%d-%H%M%S)"

@@ -17,24 +17,8 @@ for file in database.dump media.tar.gz private-media.tar.gz SHA256SUMS; do
 done
 (cd "$backup" && sha256sum --check --quiet SHA256SUMS) || { echo "restore.sh: the backup is damaged." >&2; exit 2; }
 
-env_value() {
-    local name=$1 default=$2
-    if [ -n "${!name:-}" ]; then printf '%s' "${!name}"; return; fi
-    if [ -f .env ]; then
-        local line
-        line=$(grep -E "^${name}=" .env | tail -n 1 || true)
-        if [ -n "$line" ]; then printf '%s' "${line#*=}"; return; fi
-    fi
-    printf '%s' "$default"
-}
-
-database_url=$(env_value DATABASE_URL "")
-case "$database_url" in
-    postgres://*|postgresql://*) ;;
-    *) echo "restore.sh: DATABASE_URL must be a postgres:// URL (got '${database_url:-nothing}')." >&2; exit 2 ;;
-esac
-media_root=$(env_value MEDIA_ROOT "$PWD/media")
-private_root=$(env_value PRIVATE_MEDIA_ROOT "$PWD/private-media")
+# shellcheck source=scripts/backup-settings.sh
+. scripts/backup-settings.sh restore.sh
 
 # postgres://user:pass@host:5432/name?options -> the server's maintenance database, and the name
 without_query=${database_url%%\?*}
