@@ -30,6 +30,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 run: export CACHE_URL ?= dbcache://comptoir_cache
 run: $(VENV)/.installed-run
 	@scripts/ensure-secret-key.sh
+	@scripts/ensure-pdf-libs.sh || echo "Could not install Pango: the shop runs, its PDF downloads will not."
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo

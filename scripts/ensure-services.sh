@@ -15,8 +15,6 @@ if ! port_open 5432 && ! command -v pg_ctlcluster >/dev/null 2>&1; then missing+
 if ! port_open 6379 && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
 if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
-# WeasyPrint (invoices, credit notes and purchase orders as PDF) draws text with Pango.
-if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing with apt: ${missing[*]}"
   $SUDO apt-get update -qq
@@ -43,3 +41,5 @@ if ! port_open 6379; then
 fi
 port_open 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
 port_open 6379 || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+
+"$(dirname "$0")/ensure-pdf-libs.sh"
