@@ -10,7 +10,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 export DATABASE_URL_TEST ?= postgres://postgres:postgres@127.0.0.1:5432/comptoir
 
-.PHONY: run test bench mutation lint messages css clean check-python
+.PHONY: run test audit bench mutation lint messages css clean check-python
 
 check-python:
 	@test -n "$(PYTHON)" || { scripts/find-python.sh; exit 1; }
@@ -49,7 +49,8 @@ run: $(VENV)/.installed-run
 	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# axe-core (accessibility checks injected into the browser tests) comes from the npm registry.
+# axe-core (accessibility checks injected into the browser tests) and vnu-jar (the Nu HTML checker, run with Java on
+# every page the browser tests receive) come from the npm registry.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || scripts/ensure-services.sh
 	npm ci --no-audit --no-fund --loglevel=error
@@ -93,6 +94,12 @@ mutation: $(VENV)/.installed-dev
 css: node_modules/.installed $(VENV)/.installed-run
 	npx --no-install purgecss --config purgecss.config.cjs
 	sed -i '1s|^@charset "UTF-8";|&/* Built by `make css` (purgecss.config.cjs) from the bootstrap npm package: do not edit. */|' static/css/bootstrap.css
+
+# Lighthouse (npm `lighthouse`, Debian's Chromium) on the demo shop: home, a category, a product, the cart and
+# checkout with an item, help, in English and French. Prints the scores; fails under 100 in accessibility or best
+# practices, or in SEO on a page search engines may index (scripts/audit.py). Not part of `make test` (4 minutes).
+audit: $(VENV)/.installed-run node_modules/.installed
+	$(PY) scripts/audit.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -4,8 +4,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Province
-from orders.postal import POSTAL_CODE, POSTAL_PREFIXES
+from orders.postal import postal_code_clean, postal_code_mismatch
 
 from .models import Address
 
@@ -79,18 +78,14 @@ class AddressForm(forms.ModelForm):
         self.fields["phone"].help_text = _("For example 403-555-0101.")
 
     def clean_postal_code(self):
-        match = POSTAL_CODE.match(self.cleaned_data["postal_code"].strip().upper())
-        if match is None:
-            raise forms.ValidationError(_("Enter a Canadian postal code such as T2P 1J9."))
-        return f"{match.group(1)} {match.group(2)}"
+        return postal_code_clean(self.cleaned_data["postal_code"])
 
     def clean_phone(self):
         return canadian_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
-        code, province = data.get("postal_code"), data.get("province")
-        if code and province and province not in POSTAL_PREFIXES.get(code[0], set()):
-            self.add_error("postal_code",
-                           _("This postal code is not in %(province)s.") % {"province": Province(province).label})
+        mismatch = postal_code_mismatch(data.get("postal_code"), data.get("province"))
+        if mismatch:
+            self.add_error("postal_code", mismatch)
         return data

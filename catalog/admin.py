@@ -30,7 +30,7 @@ class CategoryAdmin(CatalogChangeMixin, TranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TranslationTabularInline):
     model = ProductVariant
     extra = 0
     min_num = 1
@@ -117,7 +117,7 @@ class StockInline(admin.TabularInline):
 
 
 @admin.register(ProductVariant)
-class ProductVariantAdmin(ShopImportExportMixin, CatalogChangeMixin, admin.ModelAdmin):
+class ProductVariantAdmin(ShopImportExportMixin, CatalogChangeMixin, TranslationAdmin):
     resource_classes = [VariantResource]
     list_display = ["sku", "product", "size", "colour", "price", "cost_price", "is_active"]
     list_filter = ["is_active", "product__category", "product__sold_online"]

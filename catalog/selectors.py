@@ -2,10 +2,11 @@
 ratings and the cards a page shows are composed above, in storefront.selectors."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +31,32 @@ def translated(field: str):
     if language == "en":
         return field + "_en"
     return Coalesce(NullIf(f"{field}_{language}", Value("")), f"{field}_en")
+
+
+# A product card's line about the product: at most this many characters, cut from the start of the description.
+CARD_DESCRIPTION_LENGTH = 100
+_CARD_DESCRIPTION_READ = 2 * CARD_DESCRIPTION_LENGTH + 40  # what the list query reads of each description
+_FIRST_SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)")
+
+
+def description_start():
+    """The start of the active language's description (English where the French one is empty), enough to cut a
+    card's short description from, without reading whole descriptions for a list page."""
+    column = translated("description")
+    return Substr(F(column) if isinstance(column, str) else column, 1, _CARD_DESCRIPTION_READ)
+
+
+def short_description(text: str, *, limit: int = CARD_DESCRIPTION_LENGTH) -> str:
+    """The description's first sentence when it holds in `limit` characters; else its first words up to `limit`
+    characters, ended with "…" (never a cut word)."""
+    text = " ".join((text or "").split())
+    sentence = _FIRST_SENTENCE.match(text)
+    if sentence and len(sentence.group(1)) <= limit:
+        return sentence.group(1)
+    if len(text) <= limit:
+        return text
+    words = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return words.rstrip(" ,;:.!?—–-") + "…"
 
 
 @dataclass
@@ -134,7 +161,7 @@ def _listable(queryset, sort: str):
     queryset = queryset.alias(first_active_sku=Subquery(first_active_sku)).filter(
         first_active_sku__isnull=False
     ).only("id", "name", "slug", "created_at", "allow_backorder", "restock_expected_on", "made_to_order",
-           "estimate_from", "estimate_to", "estimate_note")
+           "estimate_from", "estimate_to", "estimate_note").annotate(description_start=description_start())
     if sort in ("price", "-price"):
         lowest = _active_skus_of_outer_product().order_by("price").values("price")[:1]
         queryset = queryset.annotate(min_price=Subquery(lowest))

@@ -4,7 +4,7 @@ renders."""
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import checkout_initial_for
 from inventory.services import InsufficientStock
 from orders.access import CHANGE_ORDER, order_for_request, order_is_customers, order_may, order_page_url
-from orders.models import DeliveryMethod, Order, Province
+from orders.models import DeliveryMethod, Order
+from orders.selectors import order_timeline
 from orders.services.status import TransitionNotAllowed, order_transition
 from payments.selectors import order_money, payment_methods_for
 from payments.services import PaymentError
@@ -27,6 +28,7 @@ from shipping.services.rates import (
     delivery_options,
     parcel_weight_kg,
     rows_ready_on,
+    too_heavy_text,
     unserved_text,
 )
 
@@ -116,6 +118,7 @@ def cart_detail(request):
     pricing = cart_coupons_price(cart=cart, rows=rows, user=request.user)
     return render(request, "orders/cart_detail.html", {
         "rows": rows, "subtotal": subtotal, "pricing": pricing, "after_discounts": subtotal - pricing.discount,
+        "too_heavy": too_heavy_text(parcel_weight_kg(rows)) if rows else "",
         "coupon_form": CouponForm(auto_id="coupon_%s"), "codes": cart.coupon_codes if cart is not None else [],
         # What goes with the cart's products (cached: no query in the common case).
         "suggestions": basket_html((row.variant.product_id for row in rows),
@@ -159,22 +162,23 @@ def checkout(request):
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart_detail")
     saved = _details_from_session(request)
-    # A signed-in customer with nothing typed yet starts from their default address (accounts address book).
+    # A signed-in customer with nothing typed yet starts from their name, email and default address (accounts).
     initial = ({**saved.as_session(), "delivery_method": saved.delivery_method_id} if saved
                else checkout_initial_for(request.user))
-    address = request.POST if request.method == "POST" else initial
-    options = delivery_options(province=_province(address.get("ship_province")),
-                               postal_code=str(address.get("ship_postal_code") or "").upper().replace(" ", ""),
-                               weight_kg=parcel_weight_kg(rows), context=promise_context(),
-                               ready_on=rows_ready_on(rows))
-    form_kwargs = {"language": get_language(), "payment_methods": payment_methods_for(request.user),
-                   "options": options}
-    if "show_options" in request.POST:
+    show_options = "show_options" in request.POST
+    form = CheckoutForm(request.POST or None, initial=initial, language=get_language(),
+                        payment_methods=payment_methods_for(request.user), address_only=show_options)
+    # "Show delivery options" prices only an address the form accepts (a postal code of another province: no).
+    province, postal_code = form.delivery_address()
+    weight = parcel_weight_kg(rows)
+    options = delivery_options(province=province, postal_code=postal_code, weight_kg=weight,
+                               context=promise_context(), ready_on=rows_ready_on(rows))
+    form.offer(options)
+    context = {"form": form, "options": options, "unserved": unserved_text(), "too_heavy": too_heavy_text(weight)}
+    if show_options:
         # "Show delivery options" (no JavaScript needed): the same page again, priced for the address typed.
-        form = CheckoutForm(initial=request.POST.dict(), **form_kwargs)
-        return render(request, "orders/checkout.html", {"form": form, "options": options,
-                                                        "unserved": unserved_text()})
-    form = CheckoutForm(request.POST or None, initial=initial, **form_kwargs)
+        form.is_valid()  # shows what is wrong with the postal code or province, and only that
+        return render(request, "orders/checkout.html", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = CheckoutDetails(
@@ -186,12 +190,7 @@ def checkout(request):
         )
         request.session[CHECKOUT_SESSION_KEY] = details.as_session()
         return redirect("orders:checkout_review")
-    return render(request, "orders/checkout.html", {"form": form, "options": options, "unserved": unserved_text()})
-
-
-def _province(value) -> str:
-    value = str(value or "").strip().upper()
-    return value if value in Province.values else ""
+    return render(request, "orders/checkout.html", context)
 
 
 def _review_context(request, cart, details):
@@ -266,10 +265,15 @@ def checkout_place(request):
         return redirect("orders:cart_detail")
     request.session.pop(CHECKOUT_SESSION_KEY, None)
     if order.payment_method == Order.PaymentMethod.CARD:
-        return card_payment_redirect(request, order)
+        return card_payment_redirect(request, order)  # thanked when Stripe sends them back (order_detail)
+    _thank(request, order)
+    return redirect(order.get_absolute_url())
+
+
+def _thank(request, order) -> None:
+    """What every buyer reads once their order is placed: by cheque, on account, or back from the card page."""
     messages.success(request, _("Thank you! Your order %(number)s is received. A confirmation is on its way to "
                                 "%(email)s.") % {"number": order.number, "email": order.email})
-    return redirect(order.get_absolute_url())
 
 
 def card_payment_redirect(request, order):
@@ -294,14 +298,20 @@ def order_detail(request, number):
     """The order's page: its customer sees all of it; staff see the parts their permissions name (the invoice and
     payments with payments.view_invoice, shipments with shipping.view_shipment, returns with
     returns.view_returnrequest) and may pay or cancel it only with orders.change_order."""
-    order = order_for_request(request, number)
+    try:
+        order = order_for_request(request, number)
+    except Http404:
+        # A mistyped, cut or old link (or someone else's order): the 404 talks about orders, not products.
+        return render(request, "orders/order_not_found.html", status=404)
     money = order_money(order=order)
     may_act = order_may(request, order, CHANGE_ORDER)
+    if "session_id" in request.GET and order_is_customers(request, order):
+        _thank(request, order)  # back from the card processor's page (card_payment_redirect's success_url)
     return render(request, "orders/order_detail.html", {
         "order": order,
         "lines": order.lines.all(),
         "tax_lines": order.tax_lines.all(),
-        "events": order.events.all(),
+        "events": order_timeline(order.events.all()),
         "token": request.GET.get("t", ""),
         "may_act": may_act,
         "can_cancel": may_act and order.status == Order.Status.RECEIVED,

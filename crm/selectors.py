@@ -18,6 +18,7 @@ from orders.models import Order
 from outbox.models import OutboxEmail
 from payments.models import Payment
 from returns.models import ReturnRequest
+from returns.selectors import RETURN_STEP_WORDS, latest_return_status
 from shipping.models import Shipment
 
 from .models import ConsentEvent, Contact, Interaction
@@ -193,11 +194,12 @@ class AccountOrdersPage:
 
 def account_orders(*, user, page: int = 1) -> AccountOrdersPage:
     """One page of the signed-in customer's orders, newest first, each with `latest_shipment` (None before
-    shipping). Two queries whatever the number of orders: one more row than the page is read to know whether an
-    older page follows, so no count is needed."""
+    shipping) and `return_words` (where its latest return stands, "" without one). Two queries whatever the number
+    of orders: one more row than the page is read to know whether an older page follows, so no count is needed."""
     start = (page - 1) * ACCOUNT_ORDERS_PER_PAGE
     orders = list(
-        Order.objects.filter(user=user).order_by("-created_at", "-pk").prefetch_related(
+        Order.objects.filter(user=user).annotate(latest_return_status=latest_return_status())
+        .order_by("-created_at", "-pk").prefetch_related(
             Prefetch("shipments", queryset=Shipment.objects.select_related("carrier").order_by("-shipped_at", "-pk"),
                      to_attr="shipments_newest_first")
         )[start:start + ACCOUNT_ORDERS_PER_PAGE + 1]
@@ -206,4 +208,5 @@ def account_orders(*, user, page: int = 1) -> AccountOrdersPage:
     orders = orders[:ACCOUNT_ORDERS_PER_PAGE]
     for order in orders:
         order.latest_shipment = order.shipments_newest_first[0] if order.shipments_newest_first else None
+        order.return_words = RETURN_STEP_WORDS.get(order.latest_return_status, "")
     return AccountOrdersPage(orders=orders, number=page, has_next=has_next)

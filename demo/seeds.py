@@ -93,19 +93,28 @@ FRENCH_NAMES = {
     "Wooden Puzzle": "Casse-tête en bois", "Plush Moose": "Orignal en peluche", "Harvest Table": "Table de ferme",
 }
 
+# Names and hours summaries in English and French, as staff would type them in the admin's two columns.
 LOCATIONS = [
-    {"code": "wh", "name": "Calgary Warehouse", "kind": StockLocation.Kind.WAREHOUSE, "ships_online": True,
+    {"code": "wh", "name_en": "Calgary Warehouse", "name_fr": "Entrepôt de Calgary",
+     "kind": StockLocation.Kind.WAREHOUSE, "ships_online": True,
      "address": "4410 Blackfoot Trail SE", "city": "Calgary", "province": "AB", "priority": 0,
-     "opening_hours": ""},
-    {"code": "yyc", "name": "Calgary — Kensington store", "kind": StockLocation.Kind.STORE, "ships_online": False,
+     "opening_hours_en": "", "opening_hours_fr": ""},
+    {"code": "yyc", "name_en": "Calgary — Kensington store", "name_fr": "Calgary — magasin Kensington",
+     "kind": StockLocation.Kind.STORE, "ships_online": False,
      "address": "1130 Kensington Rd NW", "city": "Calgary", "province": "AB", "postal_code": "T2N 3P3",
      "phone": "+1 403-555-0111", "priority": 10,
-     "opening_hours": "Mon–Sat 10:00–18:00"},
-    {"code": "yeg", "name": "Edmonton — Whyte Avenue store", "kind": StockLocation.Kind.STORE, "ships_online": False,
+     "opening_hours_en": "Mon–Sat 10:00–18:00", "opening_hours_fr": "Lun.–sam. 10 h–18 h"},
+    {"code": "yeg", "name_en": "Edmonton — Whyte Avenue store", "name_fr": "Edmonton — magasin Whyte Avenue",
+     "kind": StockLocation.Kind.STORE, "ships_online": False,
      "address": "10330 82 Ave NW", "city": "Edmonton", "province": "AB", "postal_code": "T6E 1Z8",
      "phone": "+1 780-555-0122", "priority": 20,
-     "opening_hours": "Mon–Sat 10:00–18:00"},
+     "opening_hours_en": "Mon–Sat 10:00–18:00", "opening_hours_fr": "Lun.–sam. 10 h–18 h"},
 ]
+
+# Option values in French where French writes them differently (sizes S, M, L, XL, Junior and Senior do not).
+FRENCH_OPTIONS = {"Red": "Rouge", "Navy": "Marine", "White": "Blanc", "Green": "Vert", "Black": "Noir",
+                  "Orange": "Orange"}
+
 
 def demo_image(text: str, *, size: int = 800) -> ContentFile:
     """A plain picture with the product's initials on a colour drawn from its name."""
@@ -139,8 +148,8 @@ def pickup_methods_seed(locations: dict[str, StockLocation]) -> None:
     for position, location in enumerate(loc for loc in locations.values() if loc.kind == StockLocation.Kind.STORE):
         DeliveryMethod.objects.get_or_create(
             code=f"pickup-{location.code}",
-            defaults={"name": f"Pick up in store: {location.name}",
-                      "name_fr": f"Cueillette en magasin : {location.name}",
+            defaults={"name": f"Pick up in store: {location.name_en}",
+                      "name_fr": f"Cueillette en magasin : {location.name_fr or location.name_en}",
                       "kind": DeliveryMethod.Kind.PICKUP, "price": Decimal("0"), "handling_fee": Decimal("0"),
                       "pickup_location": location, "days_min": 1, "days_max": 3, "position": 10 + position},
         )
@@ -191,10 +200,27 @@ def _sku(name: str, suffix: str = "") -> str:
     return f"DEMO-{base}{('-' + suffix) if suffix else ''}"
 
 
+def french_fill() -> None:
+    """The French of a demo shop seeded before its stores and option values had French columns: filled where still
+    empty (staff-typed French is never overwritten)."""
+    from orders.models import DeliveryMethod
+
+    for spec in LOCATIONS:
+        StockLocation.objects.filter(code=spec["code"], name_en=spec["name_en"], name_fr__isnull=True).update(
+            name_fr=spec["name_fr"], opening_hours_fr=spec["opening_hours_fr"])
+        DeliveryMethod.objects.filter(code=f"pickup-{spec['code']}",
+                                      name_fr=f"Cueillette en magasin : {spec['name_en']}").update(
+            name_fr=f"Cueillette en magasin : {spec['name_fr']}")
+    for english, french in FRENCH_OPTIONS.items():
+        ProductVariant.objects.filter(sku__startswith="DEMO-", colour_en=english, colour_fr__isnull=True).update(
+            colour_fr=french)
+
+
 @transaction.atomic
 def demo_products_seed(*, with_images: bool = True) -> int:
     locations = locations_seed()
     pickup_methods_seed(locations)
+    french_fill()
     categories = categories_seed()
     created = 0
     receipts = []
@@ -225,7 +251,8 @@ def demo_products_seed(*, with_images: bool = True) -> int:
         for position, (size, colour) in enumerate(combos):
             suffix = "-".join(slugify(p).upper()[:3] for p in (size, colour) if p)
             variant = ProductVariant.objects.create(
-                product=product, sku=_sku(name, suffix), size=size, colour=colour, price=Decimal(price),
+                product=product, sku=_sku(name, suffix), size_en=size, colour_en=colour,
+                colour_fr=FRENCH_OPTIONS.get(colour), price=Decimal(price),
                 cost_price=_demo_cost(price),
                 weight_grams=500 + 100 * position, length_cm=Decimal("30"), width_cm=Decimal("20"),
                 height_cm=Decimal("10"), position=position,

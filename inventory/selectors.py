@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from catalog.models import Product, ProductVariant
 from core.money import amount_from_cents
@@ -23,9 +23,15 @@ from .models import Stock, StockLocation, StockMovement
 @dataclass
 class StoreStock:
     location_id: int
-    name: str
+    name_en: str
+    name_fr: str | None
     city: str
     quantity: int
+
+    @property
+    def name(self) -> str:
+        """The store's name in the active language, French falling back to English (as StockLocation.name)."""
+        return self.name_fr if (get_language() or "en").startswith("fr") and self.name_fr else self.name_en
 
 
 @dataclass
@@ -69,19 +75,20 @@ def availability_by_variant(variant_ids) -> dict[int, Availability]:
     result: dict[int, Availability] = defaultdict(Availability)
     if variant_ids:
         stock, location = Stock._meta.db_table, StockLocation._meta.db_table
-        sql = (f"SELECT s.variant_id, s.on_hand - s.reserved, l.id, l.name, l.city, l.ships_online, l.kind "
+        sql = (f"SELECT s.variant_id, s.on_hand - s.reserved, l.id, COALESCE(l.name_en, l.name), l.name_fr, l.city, "
+               f"l.ships_online, l.kind "
                f"FROM {stock} s JOIN {location} l ON l.id = s.location_id "
                f"WHERE s.variant_id IN ({', '.join(['%s'] * len(variant_ids))}) AND l.is_active "
                f"AND s.on_hand - s.reserved > 0 ORDER BY l.priority, l.name")
         with connection.cursor() as cursor:
             cursor.execute(sql, variant_ids)
             rows = cursor.fetchall()
-        for variant_id, free, location_id, name, city, ships_online, kind in rows:
+        for variant_id, free, location_id, name_en, name_fr, city, ships_online, kind in rows:
             availability = result[variant_id]
             if ships_online:
                 availability.online += free
             if kind == StockLocation.Kind.STORE:
-                availability.stores.append(StoreStock(location_id, name, city, free))
+                availability.stores.append(StoreStock(location_id, name_en, name_fr, city, free))
     return {vid: result[vid] for vid in variant_ids}
 
 

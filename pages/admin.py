@@ -25,11 +25,13 @@ class StoreHoursInline(admin.TabularInline):
 # The stock location's page (still under Inventory › Stock locations) is registered here, with the opening hours
 # that pages owns: inventory, below pages, does not import it.
 @admin.register(StockLocation)
-class StockLocationAdmin(admin.ModelAdmin):
+class StockLocationAdmin(TranslationAdmin):
+    """Name and opening-hours summary in English and French (inventory.translation): shoppers read both."""
+
     list_display = ["name", "code", "kind", "ships_online", "city", "priority", "shown_on_site", "is_active"]
     list_filter = ["kind", "ships_online", "shown_on_site", "is_active"]
-    search_fields = ["name", "code", "city"]
-    prepopulated_fields = {"code": ["name"]}
+    search_fields = ["name_en", "name_fr", "code", "city"]
+    prepopulated_fields = {"code": ["name_en"]}
     inlines = [StoreHoursInline]
 
     def save_model(self, request, obj, form, change):

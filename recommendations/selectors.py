@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from catalog import page_cache
 from catalog.converters import slug_pk_url
 from catalog.models import Product, ProductImage, ProductVariant
-from catalog.selectors import category_tree
+from catalog.selectors import category_tree, description_start, short_description
 from core.money import amount_from_cents
 from crm.services.scoring import NOT_REVENUE
 from inventory.selectors import Availability, online_free_units_sql
@@ -56,9 +56,14 @@ class SuggestionCard:
     rating_average: None = None
     rating_count: int = 0
     made_to_order: bool = False  # made-to-order products have no stock: never suggested
+    description_start: str = ""  # the start of the description in the page's language (catalog.selectors)
 
     def get_absolute_url(self):
         return slug_pk_url("catalog:product_detail", self.slug, self.id)
+
+    @property
+    def short_description(self) -> str:
+        return short_description(self.description_start)
 
     @property
     def availability(self) -> Availability:
@@ -117,7 +122,7 @@ def suggestion_cards(ids: list[int], *, limit: int = SHOWN) -> list[SuggestionCa
     rows = (Product.objects.online().filter(pk__in=ids, category_id__in=list(tree.by_id))
             .annotate(**{name: RawSQL(sql, (), output_field=IntegerField()) for name, sql in figures.items()})
             .filter(free__gt=0, skus__gt=0)
-            .only("id", "name", "slug"))
+            .only("id", "name", "slug").annotate(description_start=description_start()))
     found = {p.pk: p for p in rows}
     shown = [found[pk] for pk in ids if pk in found][:limit]
     images: dict[int, ProductImage] = {}
@@ -126,7 +131,8 @@ def suggestion_cards(ids: list[int], *, limit: int = SHOWN) -> list[SuggestionCa
         images[image.product_id] = image  # ends on the first by position
     return [SuggestionCard(id=p.pk, name=p.name, slug=p.slug, min_price=amount_from_cents(p.low),
                            max_price=amount_from_cents(p.high), image=images.get(p.pk), online_available=int(p.free),
-                           variant_count=p.skus, default_variant_id=p.first_sku)
+                           variant_count=p.skus, default_variant_id=p.first_sku,
+                           description_start=p.description_start or "")
             for p in shown]
 
 

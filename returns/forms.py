@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.french import elide
 from inventory.locations import StockLocation
 
 from .models import ReturnLine, ReturnRequest
@@ -30,7 +31,7 @@ class ReturnRequestForm(forms.Form):
         self.rows = rows
         for row in rows:
             self.fields[self.field_name(row)] = forms.IntegerField(
-                label=_("Units of %(name)s to return") % {"name": row.line.name}, min_value=0, initial=0,
+                label=elide(_("Units of %(name)s to return") % {"name": row.line.name}), min_value=0, initial=0,
                 required=False, widget=forms.NumberInput(attrs={"min": 0, "max": row.returnable}),
                 error_messages={"invalid": _("Enter a whole number of units.")},
             )

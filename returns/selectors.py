@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderEvent, OrderLine
 from shipping.models import Shipment, ShipmentLine
@@ -16,6 +17,21 @@ from .models import ReturnLine, ReturnRequest
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 SHIPPED_STATUSES = (Order.Status.SHIPPED, Order.Status.DELIVERED)
+# Where an order's latest return stands, in words a list of orders shows next to the order's status ("Delivered ·
+# Return requested"): the order stays delivered while its return goes on.
+RETURN_STEP_WORDS = {
+    ReturnRequest.Status.REQUESTED: _("Return requested"),
+    ReturnRequest.Status.APPROVED: _("Return approved"),
+    ReturnRequest.Status.REFUSED: _("Return refused"),
+    ReturnRequest.Status.RECEIVED: _("Return received"),
+    ReturnRequest.Status.REFUNDED: _("Return refunded"),
+}
+
+
+def latest_return_status():
+    """The status of the order's latest return (None without one), as a subquery to annotate orders with."""
+    return Subquery(ReturnRequest.objects.filter(order=OuterRef("pk")).order_by("-created_at", "-pk")
+                    .values("status")[:1])
 
 
 def cents(amount: Decimal) -> Decimal:

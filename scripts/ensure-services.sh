@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure what the tests need is installed and running: PostgreSQL, Redis, Debian's Chromium and npm.
+# Make sure what the tests need is installed and running: PostgreSQL, Redis, Debian's Chromium, npm and Java.
 # Installs missing packages with apt (as root, or with sudo) and starts services that are down.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ if ! port_open 5432 && ! command -v pg_ctlcluster >/dev/null 2>&1; then missing+
 if ! port_open 6379 && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
 if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if ! command -v java >/dev/null 2>&1; then missing+=(default-jre-headless); fi  # the Nu HTML checker (vnu.jar)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing with apt: ${missing[*]}"
   $SUDO apt-get update -qq

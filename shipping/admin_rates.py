@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin_base import ChangeHookMixin
 from orders.models import DeliveryMethod
@@ -21,10 +22,12 @@ class ShippingChangeMixin(ChangeHookMixin):
 
 
 @admin.register(Carrier)
-class CarrierAdmin(ShippingChangeMixin, admin.ModelAdmin):
+class CarrierAdmin(ShippingChangeMixin, TranslationAdmin):
+    """The name in English and French (shipping.translation): shoppers read it in their language."""
+
     list_display = ["name", "code", "tracking_url", "tracking_pattern", "is_active", "position"]
     list_editable = ["is_active", "position"]
-    prepopulated_fields = {"code": ["name"]}
+    prepopulated_fields = {"code": ["name_en"]}
 
 
 @admin.register(Zone)

@@ -13,6 +13,8 @@ CARRIERS = [
     ("purolator", "Purolator", "https://www.purolator.com/en/shipping/tracker?pin={number}", r"^[A-Z0-9]{12}$"),
     ("fedex", "FedEx", "https://www.fedex.com/fedextrack/?trknbr={number}", r"^(\d{12}|\d{15})$"),
 ]
+# Their names in French, where French writes them differently (Purolator and FedEx do not).
+CARRIER_NAMES_FR = {"canada-post": "Postes Canada"}
 
 ZONES = [
     # name, provinces, postal-code prefixes (win over provinces)
@@ -72,9 +74,12 @@ def _price(base: Decimal, factor: Decimal, level: str, weight: Decimal) -> Decim
 def shipping_seed(*, Carrier, Zone, Rate, DeliveryMethod, FulfilmentCapacity, Holiday) -> None:
     """Idempotent. The flat "standard" method of the first release is retired in favour of the carriers."""
     carriers = {}
+    # The carrier of a migration before shipping 0007 has one name; after, one per language (shipping.translation).
+    translated = any(field.name == "name_fr" for field in Carrier._meta.get_fields())
     for position, (code, name, url, pattern) in enumerate(CARRIERS):
+        names = {"name": name, "name_en": name, "name_fr": CARRIER_NAMES_FR.get(code)} if translated else {"name": name}
         carriers[code], _ = Carrier.objects.get_or_create(
-            code=code, defaults={"name": name, "tracking_url": url, "tracking_pattern": pattern, "position": position})
+            code=code, defaults={**names, "tracking_url": url, "tracking_pattern": pattern, "position": position})
     zones = {}
     for name, provinces, prefixes in ZONES:
         zones[name], _ = Zone.objects.get_or_create(name=name, defaults={"provinces": provinces,

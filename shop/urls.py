@@ -2,7 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from checkout import urls as checkout_urls
@@ -20,6 +24,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
          name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    # Pages name their icon (base.html); browsers and crawlers that ask for /favicon.ico anyway are sent to it.
+    path("favicon.ico", cache_control(max_age=86400)(RedirectView.as_view(url=lazy(static, str)("favicon.ico"))),
+         name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("storefront.urls")),

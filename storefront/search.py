@@ -252,6 +252,7 @@ def _other_matches(query: str, language: str, tree: CategoryTree) -> dict[str, s
         .annotate(found=F("product_id"),
                   kind=Case(When(sku__iexact=query, then=Value("sku")), default=Value("sku_word")))
         .order_by()
+        .rewrite(False)  # a SKU's size and colour are translated too: the UNION needs its columns in a fixed order
         .values_list("found", "kind")
     )
     category_words = Q()

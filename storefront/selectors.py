@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from catalog import page_cache
 from catalog.converters import slug_pk_url
 from catalog.models import SEARCH_DOCUMENTS, Category, Product, ProductImage, ProductVariant, estimate_phrase
-from catalog.selectors import CategoryTree, listable_products, restock_expected, restock_phrase
+from catalog.selectors import CategoryTree, listable_products, restock_expected, restock_phrase, short_description
 from community.selectors import published_questions_sql, rating_from_sum, rating_sql
 from core import sql
 from core.money import amount_from_cents
@@ -44,9 +44,14 @@ class ProductCard:
     estimate_from: Decimal | None = None
     estimate_to: Decimal | None = None
     estimate_note: str = ""
+    description_start: str = ""  # the start of the description in the page's language (catalog.selectors)
 
     def get_absolute_url(self):
         return slug_pk_url("catalog:product_detail", self.slug, self.id)
+
+    @property
+    def short_description(self) -> str:
+        return short_description(self.description_start)
 
     @property
     def estimate_text(self) -> str:
@@ -100,7 +105,7 @@ def product_cards(products) -> list[ProductCard]:
             backorderable=p.allow_backorder, restock_on=restock_expected(p) if p.allow_backorder else None,
             rating_average=rating.average, rating_count=rating.count,
             made_to_order=p.made_to_order, estimate_from=p.estimate_from, estimate_to=p.estimate_to,
-            estimate_note=p.estimate_note or "",
+            estimate_note=p.estimate_note or "", description_start=getattr(p, "description_start", None) or "",
         ))
     return cards
 

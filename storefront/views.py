@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from catalog import page_cache
@@ -22,6 +22,7 @@ from shipping.services.table import SHIPPING
 from . import search as product_search
 from . import selectors
 from .forms import SearchForm
+from .structured_data import product_data
 
 
 def _page_number(raw) -> int:
@@ -49,6 +50,10 @@ def home(request):
         featured, newest = selectors.home_products(tree)
         return {
             "title": "",
+            "description": _("%(shop)s: %(categories)s. Shop online in Canadian dollars, with delivery across "
+                             "Canada.") % {"shop": settings.SHOP_NAME,
+                                           "categories": ", ".join(node.name for node in tree.roots[:5])}
+            if tree.roots else "",  # base.html's description
             "main": render_to_string(
                 "catalog/home_main.html",
                 {"featured": featured, "newest": newest, "categories": tree.roots, "next": reverse("catalog:home")},
@@ -97,6 +102,10 @@ def category_detail(request, key):
         return {
             "title": node.name,
             "slug": node.slug,
+            "description": node.description or ngettext(
+                "%(category)s: %(count)d product at %(shop)s, in Canadian dollars, with delivery across Canada.",
+                "%(category)s: %(count)d products at %(shop)s, in Canadian dollars, with delivery across Canada.",
+                paginator.count) % {"category": node.name, "count": paginator.count, "shop": settings.SHOP_NAME},
             "number": page_obj.number,
             "main": render_to_string("catalog/category_main.html", context),
         }
@@ -151,7 +160,10 @@ def product_detail(request, key):
         return {
             "title": product.name,
             "slug": product.slug,
-            "description": product.description[:160],
+            "description": product.description or _("%(product)s at %(shop)s: price, availability and delivery "
+                                                    "across Canada.") % {"product": product.name,
+                                                                         "shop": settings.SHOP_NAME},
+            "structured_data": product_data(product, variants, product.ordered_images),
             "main": render_to_string("catalog/product_main.html", context),
         }
 

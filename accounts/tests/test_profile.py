@@ -93,7 +93,7 @@ def test_a_postal_code_from_another_province_is_refused(client, ana):
     response = sign_in(client, ana).post(reverse("accounts:address_list"), {**CALGARY, "postal_code": "H2X 1Y4"})
 
     assert response.status_code == 200
-    assert "This postal code is not in Alberta." in response.content.decode()
+    assert "H2X 1Y4 is in Quebec, not in Alberta. Check the postal code or the province." in response.content.decode()
     assert not Address.objects.exists()
 
 

@@ -45,6 +45,15 @@ def colon():
     return "\u00a0:" if (get_language() or "").startswith("fr") else ":"
 
 
+@register.filter(is_safe=True)
+def elide(value):
+    """French elision in a sentence a name was put in (core.french): "Carte d’Edmonton", not "Carte de Edmonton".
+    Use it on the sentence: {% blocktranslate asvar label %}...{% endblocktranslate %}{{ label|elide }}."""
+    from core.french import elide as french_elide
+
+    return french_elide(value)
+
+
 @register.filter
 def day_long(value):
     """"Thursday, November 26" in English, "jeudi 26 novembre" in French."""

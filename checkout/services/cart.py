@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from catalog import page_cache
 from catalog.models import Product, ProductVariant
 from catalog.selectors import restock_expected, restock_phrase
+from core.french import elide
 from inventory.selectors import availability_by_variant
 from quotes.services import QuoteError, quote_accept
 
@@ -67,6 +68,12 @@ class CartRow:
     @property
     def backorderable(self) -> bool:
         return self.variant.product.allow_backorder
+
+    @property
+    def sold_out(self) -> bool:
+        """None left online of a product that cannot be backordered: the line keeps the quantity asked for, and the
+        order cannot be placed with it."""
+        return self.available <= 0 and not self.backorderable and not self.made_to_order
 
     @property
     def ships_now(self) -> int:
@@ -152,7 +159,8 @@ def _set(cart: Cart, variant: ProductVariant, wanted: int) -> CartChange:
     if quantity < wanted:
         return CartChange(
             quantity,
-            _("Only %(count)d left of %(name)s — quantity set to %(count)d.") % {"count": quantity, "name": name},
+            elide(_("Only %(count)d left of %(name)s — quantity set to %(count)d.") % {"count": quantity,
+                                                                                     "name": name}),
             "warning",
         )
     return CartChange(quantity, _("%(name)s: %(count)d in your cart.") % {"name": name, "count": quantity}, "success")

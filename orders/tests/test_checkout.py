@@ -142,7 +142,7 @@ def test_pickup_in_store_needs_no_address_and_is_taxed_where_the_store_is(client
 
 @pytest.mark.parametrize("overrides, field_message", [
     ({"ship_postal_code": "12345"}, "Enter a Canadian postal code such as T2P 1J9."),
-    ({"ship_postal_code": "H2X 1Y4"}, "This postal code is not in Alberta."),
+    ({"ship_postal_code": "H2X 1Y4"}, "H2X 1Y4 is in Quebec, not in Alberta. Check the postal code or the province."),
     ({"ship_postal_code": "D2P 1J9"}, "Enter a Canadian postal code such as T2P 1J9."),
     ({"email": "not-an-email"}, "Enter a valid email address."),
     ({"ship_name": ""}, "This field is required."),

@@ -169,3 +169,24 @@ def test_hours_must_close_after_they_open_or_be_closed(kensington):
     closed.full_clean()
     assert backwards_error.value.message_dict["closes"] == ["The store must close after it opens."]
     assert "Give the opening and closing times, or tick “closed all day”." in missing_error.value.messages
+
+
+def test_the_french_stores_page_names_each_store_and_its_hours_in_french_with_elision(client):
+    StoreFactory(name="Edmonton — Whyte Avenue store", name_fr="Edmonton — magasin Whyte Avenue",
+                 opening_hours="Weekends in December", opening_hours_fr="Les fins de semaine de décembre")
+
+    english = _text(client.get(reverse("pages:stores")).content.decode())
+    french = _text(client.get("/fr/stores/").content.decode())
+
+    assert "Edmonton — magasin Whyte Avenue" in french and "Whyte Avenue store" not in french
+    assert "Heures d’ouverture : Les fins de semaine de décembre" in french
+    assert "Carte d’Edmonton — magasin Whyte Avenue (ouvre OpenStreetMap)" in french  # not "Carte de Edmonton"
+    assert "Map of Edmonton — Whyte Avenue store (opens OpenStreetMap)" in english
+    assert "Opening hours: Weekends in December" in english
+
+
+def test_staff_write_a_stores_name_and_hours_in_french_in_the_admin(admin_client, kensington):
+    page = admin_client.get(f"/admin/inventory/stocklocation/{kensington.pk}/change/").content.decode()
+
+    for field in ("name_en", "name_fr", "opening_hours_en", "opening_hours_fr"):
+        assert f'name="{field}"' in page

@@ -67,7 +67,7 @@ def return_refund(*, request: ReturnRequest, user=None, amount: Decimal | None =
         request.refund_amount = amount
         request.status, request.decided_by = S.REFUNDED, _who(user) or request.decided_by
         request.save(update_fields=["status", "decided_by", "refund", "credit_note", "refund_amount", "updated_at"])
-        _event(order=order, user=user, note=_("Return refunded: %(amount)s") % {"amount": money(amount)})
+        _event(order=order, user=user, note=lambda: _("Return refunded: %(amount)s") % {"amount": money(amount)})
         return_email_queue(request=request, event="refunded", amount=amount, credited=credit, refunded=to_refund,
                            by_card=any(p.method == Payment.Method.CARD for p, _s in shares))
     return request

@@ -5,12 +5,15 @@ re-checks everything under those locks, so two clicks or two staff members canno
 writes a line on the order's timeline and an email to the outbox in that same transaction.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.french import elide
 from inventory import services as stock_services
 from inventory.locations import StockLocation
 from inventory.selectors import stock_ids_at
@@ -38,8 +41,13 @@ def _who(user):
     return user if user is not None and user.is_authenticated else None
 
 
-def _event(*, order: Order, note: str, user=None) -> None:
-    OrderEvent.objects.create(order=order, status=order.status, note=note[:255], created_by=_who(user))
+def _event(*, order: Order, note: Callable[[], str], user=None) -> None:
+    """A line on the order's timeline, written in the order's language whoever acts (the timeline is the
+    customer's): `note` makes its words, e.g. lambda: _("Return refunded: %(amount)s") % {...}. It keeps the
+    order's status; the order page titles such a line by its note ("Return requested: …"), not by that status."""
+    with translation.override(order.language):
+        text = note()
+    OrderEvent.objects.create(order=order, status=order.status, note=text[:255], created_by=_who(user))
 
 
 def _items(pairs) -> str:
@@ -104,7 +112,7 @@ def return_request(*, order: Order, quantities: dict[int, int], reason: str, use
         request = ReturnRequest.objects.create(order=order, reason=reason)
         ReturnLine.objects.bulk_create([ReturnLine(request=request, order_line=rows[line_id].line, quantity=quantity)
                                         for line_id, quantity in sorted(wanted.items())])
-        _event(order=order, user=user, note=_("Return requested: %(items)s")
+        _event(order=order, user=user, note=lambda: _("Return requested: %(items)s")
                % {"items": _items((rows[i].line.name, q) for i, q in sorted(wanted.items()))})
         return_email_queue(request=request, event="requested")
     return request
@@ -113,10 +121,10 @@ def return_request(*, order: Order, quantities: dict[int, int], reason: str, use
 def _returnable_message(row) -> str:
     name = row.line.name
     if row.returnable:
-        return ngettext("You can return at most %(count)d of %(name)s.", "You can return at most %(count)d of "
-                        "%(name)s.", row.returnable) % {"count": row.returnable, "name": name}
+        return elide(ngettext("You can return at most %(count)d of %(name)s.", "You can return at most %(count)d of "
+                              "%(name)s.", row.returnable) % {"count": row.returnable, "name": name})
     if row.shipped:
-        return _("Every unit of %(name)s we shipped is already in a return.") % {"name": name}
+        return elide(_("Every unit of %(name)s we shipped is already in a return.") % {"name": name})
     return _("%(name)s has not shipped yet, so it cannot be returned.") % {"name": name}
 
 
@@ -130,7 +138,7 @@ def return_approve(*, request: ReturnRequest, user=None, note: str = "") -> Retu
         request.status, request.decided_by = S.APPROVED, _who(user)
         request.staff_note = note or request.staff_note
         request.save(update_fields=["status", "decided_by", "staff_note", "updated_at"])
-        _event(order=request.order, user=user, note=_("Return approved: the customer sends the items back"))
+        _event(order=request.order, user=user, note=lambda: _("Return approved: please send the items back"))
         return_email_queue(request=request, event="approved", return_address=_return_address())
     return request
 
@@ -152,7 +160,7 @@ def return_refuse(*, request: ReturnRequest, note: str, user=None) -> ReturnRequ
         request = _locked(request=request, to=S.REFUSED)
         request.status, request.decided_by, request.staff_note = S.REFUSED, _who(user), note
         request.save(update_fields=["status", "decided_by", "staff_note", "updated_at"])
-        _event(order=request.order, user=user, note=_("Return refused: %(note)s") % {"note": note})
+        _event(order=request.order, user=user, note=lambda: _("Return refused: %(note)s") % {"note": note})
         return_email_queue(request=request, event="refused")
     return request
 
@@ -193,8 +201,8 @@ def return_receive(*, request: ReturnRequest, outcomes: dict[int, str], location
             variant_ids={ln.order_line.variant_id for ln in lines if ln.outcome == Outcome.RESTOCK})
         restocked = sum(ln.quantity for ln in lines if ln.outcome == Outcome.RESTOCK)
         written_off = sum(ln.quantity for ln in lines if ln.outcome == Outcome.WRITE_OFF)
-        _event(order=order, user=user, note=_("Returned items received at %(location)s: %(restocked)d back on the "
-                                              "shelf, %(written_off)d written off")
+        _event(order=order, user=user, note=lambda: _("Return received at %(location)s: %(restocked)d back on the "
+                                                      "shelf, %(written_off)d written off")
                % {"location": location.name, "restocked": restocked, "written_off": written_off})
         return_email_queue(request=request, event="received", value=request_value(request=request))
     return request

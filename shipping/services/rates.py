@@ -7,8 +7,9 @@ keeps its flat price and its days_max. Pickup methods are always offered, at the
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -92,6 +93,30 @@ def unserved_text() -> str:
     names = ", ".join(str(Province(code).label) for code in codes)
     return _("We deliver anywhere in Canada except %(regions)s, where store pickup is the only option.") % {
         "regions": names}
+
+
+def _kg(weight: Decimal) -> str:
+    """42.5 -> "42.5" ("42,5" in French); 30.000 -> "30"."""
+    weight = weight.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if weight == weight.to_integral_value():
+        weight = weight.quantize(Decimal("1"))
+    return formats.number_format(weight, use_l10n=True)
+
+
+def too_heavy_text(weight_kg: Decimal, *, table: ShippingTable | None = None) -> str:
+    """"Too heavy for our carriers: split the order or pick it up in store. …" when the parcel is heavier than every
+    carrier service takes, else "" (a page shows it instead of silently offering only pickup)."""
+    table = table or shipping_table()
+    limit = table.heaviest_kg
+    if limit is None or weight_kg <= limit:
+        return ""
+    weights = {"weight": _kg(weight_kg), "limit": _kg(limit)}
+    if any(m.kind == DeliveryMethod.Kind.PICKUP for m in table.methods):
+        advice = _("Too heavy for our carriers: split the order or pick it up in store.")
+    else:
+        advice = _("Too heavy for our carriers: please split the order.")
+    return " ".join([advice, _("This order weighs %(weight)s kg; our carriers take parcels up to %(limit)s kg.")
+                     % weights])
 
 
 def delivery_option_for(*, method: DeliveryMethod, province: str, postal_code: str, rows,

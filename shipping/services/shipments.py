@@ -287,7 +287,7 @@ def shipment_create(*, order: Order, carrier: Carrier, tracking_number: str, qua
 
 def _order_move(*, order: Order, shipment: Shipment, rows: dict[int, LineToShip], shipped_now: int, left: int,
                 user) -> None:
-    parcel = f"{shipment.carrier.name} {shipment.tracking_number}"
+    parcel = _parcel(shipment, order.language)
     if left == 0:
         if order.status != S.PREPARING:
             order_transition(order=order, to=S.PREPARING, user=user)
@@ -306,15 +306,22 @@ def _order_move(*, order: Order, shipment: Shipment, rows: dict[int, LineToShip]
         order_transition(order=order, to=S.PREPARING, user=user, note=note)
 
 
+def _parcel(shipment: Shipment, language: str) -> str:
+    """"Postes Canada 1234…": the carrier's name in the customer's language (the timeline is theirs)."""
+    with translation.override(language):
+        return f"{shipment.carrier.name} {shipment.tracking_number}"
+
+
 def _shipping_notice_queue(*, order: Order, shipment: Shipment, parcel: list[ShipmentLine], complete: bool) -> None:
     with translation.override(order.language):
         order_url = settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url()
+        carrier_name = shipment.carrier.name
     email_queue_rendered(
         to=order.email, template="emails/shipping/shipped", language=order.language, reference=order.number,
         context={
             "order": order,
             "shipment": shipment,
-            "carrier_name": shipment.carrier.name,
+            "carrier_name": carrier_name,
             "tracking_number": shipment.tracking_number,
             "tracking_link": shipment.tracking_link,
             "items": [(item.order_line, item.quantity) for item in parcel],
@@ -334,7 +341,7 @@ def shipment_deliver(*, shipment: Shipment, user=None) -> Shipment:
             return shipment
         shipment.delivered_at = timezone.now()
         shipment.save(update_fields=["delivered_at"])
-        parcel = f"{shipment.carrier.name} {shipment.tracking_number}"
+        parcel = _parcel(shipment, order.language)
         all_delivered = not order.shipments.filter(delivered_at__isnull=True).exists()
         if all_delivered and order.status == S.SHIPPED:
             order_transition(order=order, to=S.DELIVERED, user=user, note=parcel)

@@ -13,6 +13,7 @@ The copy is shared by the requests of a process: callers read it, never change t
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 
 from catalog import page_cache
@@ -54,6 +55,15 @@ class ShippingTable:
             return ()  # a flat-rate method delivers anywhere
         covered = {code for m in methods for r in self.rates[m.pk] for code in r.zone.province_codes}
         return tuple(code for code in Province.values if code not in covered)
+
+    @cached_property
+    def heaviest_kg(self) -> Decimal | None:
+        """The heaviest parcel an active carrier service takes (the last weight step of its rate table); None when
+        nothing is delivered, or a flat-rate method (no rate rows) takes any weight."""
+        methods = [m for m in self.methods if m.kind == DeliveryMethod.Kind.SHIP]
+        if not methods or any(not self.rates.get(m.pk) for m in methods):
+            return None
+        return max(r.max_weight_kg for m in methods for r in self.rates[m.pk])
 
     def active_method(self, method_id) -> DeliveryMethod | None:
         """The active delivery method with this id (with its carrier and pickup store), or None."""

@@ -181,6 +181,30 @@ def test_the_shipping_notice_carries_the_carriers_tracking_link(
     assert OutboxEmail.objects.get(subject=email.subject).status == "sent"
 
 
+def test_a_french_customer_reads_the_carrier_in_french_in_the_notice_and_the_timeline(
+        paid_order, mug, canada_post, admin_user):
+    canada_post.name_fr = "Postes Canada"
+    canada_post.save()
+    order = paid_order((mug, 1))
+    Order.objects.filter(pk=order.pk).update(language="fr")
+
+    shipment = shipment_create(order=order, carrier=canada_post, tracking_number=CP_NUMBER,
+                               quantities={_line(order, mug).pk: 1}, user=admin_user)
+    shipment_deliver(shipment=shipment, user=admin_user)
+
+    email = OutboxEmail.objects.get(reference=order.number, text_body__contains=CP_NUMBER)
+    assert "Transporteur\u00a0: Postes Canada\n" in email.text_body and "Canada Post" not in email.text_body
+    assert "Postes Canada" in email.html_body and "Canada Post" not in email.html_body
+    notes = list(order.events.exclude(note="").values_list("note", flat=True))
+    assert notes[-2:] == [f"Postes Canada {CP_NUMBER}", f"Postes Canada {CP_NUMBER}"]  # shipped, delivered
+
+
+def test_the_carrier_admin_has_a_french_name(admin_client, canada_post):
+    page = admin_client.get(f"/admin/shipping/carrier/{canada_post.pk}/change/").content.decode()
+
+    assert 'name="name_en"' in page and 'name="name_fr"' in page
+
+
 def test_a_partial_shipping_notice_says_the_rest_follows(paid_order, mug, kettle, canada_post, admin_user):
     order = paid_order((mug, 1), (kettle, 1))
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.nu_html import NuChecker, PageWatcher
+
 
 @pytest.fixture(scope="session")
 def base_url(live_server):
@@ -73,9 +75,28 @@ def csp_violations():
     return []
 
 
+# ... and the Nu HTML checker: a page of the shop's (not the Django admin's) that is not valid HTML fails the test that
+# received it (tests/e2e/nu_html.py).
+@pytest.fixture(scope="session")
+def nu_checker():
+    """The Nu HTML checker, one Java process for the whole session, starting (a few seconds) while the first browser
+    test runs."""
+    checker = NuChecker()
+    checker.start()
+    yield checker
+    checker.stop()
+
+
 @pytest.fixture
-def new_context(new_context, csp_violations):
-    """pytest-playwright's contexts (the `page` fixture's too), watched for Content-Security-Policy violations."""
+def html_pages(nu_checker, base_url):
+    """The HTML pages this test's browser received from the shop, each with the checker's errors to come."""
+    return PageWatcher(nu_checker, base_url)
+
+
+@pytest.fixture
+def new_context(new_context, csp_violations, html_pages):
+    """pytest-playwright's contexts (the `page` fixture's too), watched for Content-Security-Policy violations and
+    for invalid HTML."""
 
     def watched(**kwargs):
         context = new_context(**kwargs)
@@ -83,7 +104,11 @@ def new_context(new_context, csp_violations):
                    if "Content Security Policy" in message.text else None)
         context.expose_binding("__comptoirCspViolation", lambda _source, line: csp_violations.append(line))
         context.add_init_script(_WATCH_CSP)
+        html_pages.watch(context)
         return context
 
     yield watched
     assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+    html_pages.settle()
+    html_errors = html_pages.take_errors()
+    assert html_errors == [], "The Nu HTML checker's errors:\n" + "\n".join(html_errors)

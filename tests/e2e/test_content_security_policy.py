@@ -2,6 +2,8 @@
 browser refuses nothing on it (no console report, no securitypolicyviolation event; tests/e2e/conftest.py watches
 every browser test the same way)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -70,6 +72,19 @@ def test_the_admin_pages_load_without_any_csp_violation(page: Page, new_context,
     admin.evaluate("window.print = () => { document.title = 'printing'; }")
     admin.get_by_role("button", name="Print").click()
     expect(admin).to_have_title("printing")  # the button works from print.js, not an inline onclick
+    assert csp_violations == []
+
+
+def test_a_products_structured_data_is_a_data_block_the_policy_lets_through(page: Page, mug, csp_violations):
+    """The product's schema.org JSON-LD carries no nonce: a browser never runs a data block, so the policy has
+    nothing to refuse, and the data is there for search engines."""
+    visit(page, mug.product.get_absolute_url(), csp_violations)
+
+    block = page.locator('script[type="application/ld+json"]')
+    expect(block).to_have_count(1)
+    offer = json.loads(block.text_content())["offers"]
+    assert (offer["price"], offer["priceCurrency"], offer["availability"]) == (
+        "18.00", "CAD", "https://schema.org/InStock")
     assert csp_violations == []
 
 

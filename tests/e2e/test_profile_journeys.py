@@ -23,7 +23,8 @@ def test_a_customer_saves_an_address_after_a_clear_error_and_checkout_starts_fro
     page.get_by_label("Postal code").fill("H2X 1Y4")  # a Montréal code
     page.get_by_role("button", name="Save the address").click()
 
-    expect(page.get_by_text("This postal code is not in Alberta.")).to_be_visible()
+    expect(page.get_by_text("H2X 1Y4 is in Quebec, not in Alberta. Check the postal code or the province.")
+           ).to_be_visible()
     assert not Address.objects.exists()
     page.get_by_label("Postal code").fill("t2p1j9")
     page.get_by_role("button", name="Save the address").click()

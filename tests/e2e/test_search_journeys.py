@@ -47,7 +47,7 @@ def test_a_misspelt_search_narrowed_to_in_stock_under_a_price_leads_to_the_produ
 
     expect(page.get_by_role("heading", name="1 product found", level=2)).to_be_visible()
     expect(result_cards(page)).to_have_count(1)
-    expect(result_cards(page).first).to_contain_text("Dark Chocolate Bar $6.50 In stock")
+    expect(result_cards(page).first).to_contain_text("Dark Chocolate Bar A good product. $6.50 In stock")
     expect(page.get_by_label("In stock only")).to_be_checked()
     expect(page.get_by_label("Maximum price ($)")).to_have_value("20")
 

@@ -67,7 +67,7 @@ def test_an_in_store_sale_of_the_last_unit_shows_out_of_stock_online_on_the_prod
     page.goto("/")
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Kitchen", exact=True).click()
     expect(page.get_by_role("heading", name="Kitchen", level=1)).to_be_visible()
-    expect(product_cards(page)).to_contain_text(["Stoneware Mug $18.00 Only 1 left"])
+    expect(product_cards(page)).to_contain_text(["Stoneware Mug A good product. $18.00 Only 1 left"])
     product_cards(page).get_by_role("link", name="Stoneware Mug").click()
 
     main = page.get_by_role("main")
@@ -100,7 +100,7 @@ def test_an_in_store_sale_of_the_last_unit_shows_out_of_stock_online_on_the_prod
     expect(main.get_by_text("Kensington store")).to_have_count(0)
     expect(main.get_by_text("$18.00", exact=True)).to_be_visible()
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Kitchen").click()
-    expect(product_cards(page)).to_contain_text(["Stoneware Mug $18.00 Out of stock online"])
+    expect(product_cards(page)).to_contain_text(["Stoneware Mug A good product. $18.00 Out of stock online"])
 
     sale = StockMovement.objects.get(kind=StockMovement.Kind.IN_STORE_SALE)
     assert (sale.location, sale.on_hand_delta, sale.created_by, sale.reference) == (
@@ -125,21 +125,21 @@ def test_a_category_sorts_by_price_and_pages_with_next(page: Page, settings):
     page.get_by_role("button", name="Sort", exact=True).click()
     expect(page.get_by_label("Sort by")).to_have_value("price")
     expect(product_cards(page)).to_contain_text([
-        "Egg cup $4.99 In stock",
-        "Cup $8.00 In stock",
+        "Egg cup A good product. $4.99 In stock",
+        "Cup A good product. $8.00 In stock",
     ])
     pages = page.get_by_role("navigation", name="Pages")
     expect(pages.get_by_role("link", name="Previous")).to_have_count(0)
 
     pages.get_by_role("link", name="Next").click()
     expect(product_cards(page)).to_contain_text([
-        "Dish $25.00 In stock",
-        "Apron $30.00 In stock",
+        "Dish A good product. $25.00 In stock",
+        "Apron A good product. $30.00 In stock",
     ])
     expect(pages.locator("[aria-current=page]")).to_have_text("2")
 
     pages.get_by_role("link", name="Next").click()
-    expect(product_cards(page)).to_contain_text(["Bread board $1,250.50 In stock"])
+    expect(product_cards(page)).to_contain_text(["Bread board A good product. $1,250.50 In stock"])
     expect(pages.get_by_role("link", name="Next")).to_have_count(0)
     expect(page.get_by_label("Sort by")).to_have_value("price")  # the order is kept while paging
 
