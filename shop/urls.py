@@ -14,6 +14,7 @@ from payments import urls as payment_urls
 from payments import views as payment_views
 from staff.forms import AdminLoginForm
 from storefront.sitemaps import SITEMAPS
+from storefront.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,6 +28,7 @@ urlpatterns = [
     # Pages name their icon (base.html); browsers and crawlers that ask for /favicon.ico anyway are sent to it.
     path("favicon.ico", cache_control(max_age=86400)(RedirectView.as_view(url=lazy(static, str)("favicon.ico"))),
          name="favicon"),
+    path("robots.txt", cache_control(max_age=86400)(robots_txt), name="robots_txt"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("storefront.urls")),

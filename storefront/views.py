@@ -208,3 +208,16 @@ def search(request):
                 catalog_selectors.listable_products(tree.by_id).filter(is_featured=True)[:4]
             )
     return render(request, "catalog/search.html", context)
+
+
+# Crawlers may read every page; the back office and the API are not for them (each page also says noindex where it
+# should: storefront/templatetags/seo_tags.py). The sitemap's address is absolute, from SHOP_BASE_URL.
+ROBOTS_DISALLOWED = ("/admin/", "/api/")
+
+
+def robots_txt(request):
+    from django.http import HttpResponse
+
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),
+             f"Sitemap: {settings.SHOP_BASE_URL.rstrip('/')}{reverse('sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

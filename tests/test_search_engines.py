@@ -205,3 +205,14 @@ def test_the_browser_tab_has_the_shops_icon_and_favicon_ico_leads_to_it(client, 
     served = client.get(response["Location"])
     assert served.status_code == 200
     assert b"".join(served.streaming_content if served.streaming else [served.content])[:4] == b"\x00\x00\x01\x00"
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_back_office_and_gives_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Disallow: /admin/" in lines and "Disallow: /api/" in lines
+    assert f"Sitemap: {settings.SHOP_BASE_URL.rstrip('/')}/sitemap.xml" in lines
+    assert not any(line.startswith("Disallow: /products/") or line == "Disallow: /" for line in lines)
+    assert client.get(lines[-1].split(settings.SHOP_BASE_URL.rstrip("/"))[1]).status_code == 200  # the sitemap is there
