@@ -75,9 +75,15 @@ def order_delivered_at(*, order: Order) -> datetime | None:
         return max(delivered)
     if shipments:
         return shipments[-1][0]
-    event = (OrderEvent.objects.filter(order=order, status__in=SHIPPED_STATUSES)
-             .order_by("-created_at", "-pk").values_list("created_at", flat=True).first())
-    return event
+    # No shipment rows (a store pickup, an order marked shipped by hand): when the order reached the last of these
+    # states. Later steps that leave the status as it is (a return asked for, a payment) repeat it in their events,
+    # and must not move the window.
+    events = list(OrderEvent.objects.filter(order=order, status__in=SHIPPED_STATUSES)
+                  .order_by("created_at", "pk").values_list("status", "created_at"))
+    if not events:
+        return None
+    reached = events[-1][0]
+    return next(at for status, at in events if status == reached)
 
 
 def return_last_day(*, order: Order) -> date | None:

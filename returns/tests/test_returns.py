@@ -624,3 +624,23 @@ def test_a_step_the_return_cannot_take_is_shown_back_in_the_admin(admin_client, 
     assert admin_client.post(refuse_url, {"note": "Used"}).status_code == 302
     request.refresh_from_db()
     assert (request.status, request.staff_note) == ("refused", "Used")
+
+
+def test_a_return_request_does_not_move_the_window_of_an_order_delivered_without_shipments(order_for, mug, clerk,
+                                                                                          settings):
+    """A store pickup has no shipment rows: its window starts when it was handed over, and the return asked for
+    ten days later (an event that repeats the status "delivered") does not restart it."""
+    from returns.selectors import return_last_day
+
+    order = order_for("cheque", (mug, 1))
+    payment_record(order=order, amount=order.total, method="cheque", user=clerk)
+    handed_over = timezone.now() - timedelta(days=20)
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
+    order.refresh_from_db()
+    OrderEvent.objects.create(order=order, status=Order.Status.SHIPPED, note="")
+    OrderEvent.objects.create(order=order, status=Order.Status.DELIVERED, note="Picked up")
+    OrderEvent.objects.filter(order=order).update(created_at=handed_over)
+    return_request(order=order, quantities={line_of(order, mug).pk: 1}, reason="Too small")
+    assert order.events.filter(status=Order.Status.DELIVERED, created_at__gt=handed_over).exists()
+
+    assert return_last_day(order=order) == timezone.localdate(handed_over) + timedelta(days=settings.SHOP_RETURN_DAYS)
