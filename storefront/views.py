@@ -4,7 +4,7 @@ language links) is rendered per request."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -216,8 +216,6 @@ ROBOTS_DISALLOWED = ("/admin/", "/api/")
 
 
 def robots_txt(request):
-    from django.http import HttpResponse
-
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),
              f"Sitemap: {settings.SHOP_BASE_URL.rstrip('/')}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -39,15 +39,21 @@ def admin_log_in(page: Page, user) -> None:
 STANDARD = re.compile("^" + re.escape("Standard delivery (flat rate, anywhere in Canada)") + " — ")
 
 
+def fill_calgary_address(page: Page, *, email: str, name: str, label=lambda text: text) -> None:
+    """The checkout's email, name and a Calgary address, then "Show delivery options" pressed; `label` turns each
+    English label into the one the shopper reads (French: the catalogue's gettext). `page` may be a part of it: the
+    footer's newsletter sign-up has an email field too, so a whole page is searched within its main part."""
+    (page.get_by_role("main") if isinstance(page, Page) else page).get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Full name")).fill(name)
+    page.get_by_label(label("Street address")).fill("100 8 Ave SW")
+    page.get_by_label(label("City")).fill("Calgary")
+    page.get_by_label(label("Province or territory")).select_option(label="Alberta")
+    page.get_by_label(label("Postal code")).fill("T2P 1J9")
+    page.get_by_role("button", name=label("Show delivery options for this address")).click()
+
+
 def fill_calgary_checkout(page: Page, *, email: str, name: str, payment: str = "Cheque") -> None:
-    """The checkout form for a Calgary address, flat-rate delivery and the given way to pay (`page` may be a part of
-    it: the footer's newsletter sign-up has an email field too, so a whole page is searched within its main part)."""
-    (page.get_by_role("main") if isinstance(page, Page) else page).get_by_label("Email").fill(email)
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Street address").fill("100 8 Ave SW")
-    page.get_by_label("City").fill("Calgary")
-    page.get_by_label("Province or territory").select_option(label="Alberta")
-    page.get_by_label("Postal code").fill("T2P 1J9")
-    page.get_by_role("button", name="Show delivery options for this address").click()
+    """The checkout form for a Calgary address, flat-rate delivery and the given way to pay."""
+    fill_calgary_address(page, email=email, name=name)
     page.get_by_role("radio", name=STANDARD).check()
     page.get_by_role("radio", name=payment).check()

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from orders.models import Order
 from tests.e2e.english_left import english_in_chrome
+from tests.e2e.helpers import fill_calgary_address
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,13 +61,7 @@ def test_a_french_shopper_buys_without_meeting_english(page: Page, tasse):
 
     page.get_by_role("link", name=fr("Check out")).click()
     expect(page.get_by_role("heading", name=fr("Checkout"), level=1)).to_be_visible()
-    page.get_by_role("main").get_by_label(fr("Email")).fill("amelie@example.com")
-    page.get_by_label(fr("Full name")).fill("Amélie Gagnon")
-    page.get_by_label(fr("Street address")).fill("100 8 Ave SW")
-    page.get_by_label(fr("City")).fill("Calgary")
-    page.get_by_label(fr("Province or territory")).select_option(label="Alberta")
-    page.get_by_label(fr("Postal code")).fill("T2P 1J9")
-    page.get_by_role("button", name=fr("Show delivery options for this address")).click()
+    fill_calgary_address(page, email="amelie@example.com", name="Amélie Gagnon", label=fr)
     page.get_by_role("radio").first.check()
     page.get_by_role("radio", name=fr("Cheque")).check()
     no_english(page, "caisse", found)

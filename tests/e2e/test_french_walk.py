@@ -17,6 +17,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from tests.e2e.english_left import english_in_chrome, english_phrases
+from tests.e2e.helpers import fill_calgary_address
 from tests.e2e.public_pages import demo_shop  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -132,14 +133,7 @@ def test_a_french_visitor_meets_french_on_every_page_and_in_every_email(page: Pa
     walk(page, "/fr/cart/", names, found)
 
     page.get_by_role("link", name=fr("Check out")).click()
-    main = page.get_by_role("main")
-    main.get_by_label(fr("Email")).fill("amelie@example.com")
-    page.get_by_label(fr("Full name")).fill("Amélie Gagnon")
-    page.get_by_label(fr("Street address")).fill("100 8 Ave SW")
-    page.get_by_label(fr("City")).fill("Calgary")
-    page.get_by_label(fr("Province or territory")).select_option(label="Alberta")
-    page.get_by_label(fr("Postal code")).fill("T2P 1J9")
-    page.get_by_role("button", name=fr("Show delivery options for this address")).click()
+    fill_calgary_address(page, email="amelie@example.com", name="Amélie Gagnon", label=fr)
     page.get_by_role("radio", name=re.compile("^Postes Canada Colis standard — ")).check()
     page.get_by_role("radio", name=fr("Cheque")).check()
     for problem in problems(page.evaluate(PAGE_TEXT), names).items():
